@@ -1,0 +1,80 @@
+# hypelint - a linter for hype and unsupported claims in health writing.
+# `make run` installs what is missing, builds and lints samples/; `make test` runs the suite.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+DATADIR  = $(PREFIX)/share/hypelint
+MANDIR   = $(PREFIX)/share/man/man1
+
+# pkg-config names and the Debian packages that provide them (same order)
+PKGS = libpcre2-8 yaml-0.1 libxml-2.0 md4c
+DEBS = pkg-config libpcre2-dev libyaml-dev libxml2-dev libmd4c-dev
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+HL_CFLAGS = -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -DHL_DATADIR='"$(DATADIR)"' \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+SRCS = linter/util.c linter/source.c linter/doc.c linter/segment.c linter/rules.c \
+       linter/check.c linter/extract.c linter/extract_html.c linter/extract_md.c \
+       linter/report.c linter/testrules.c linter/cli.c
+OBJS = $(SRCS:linter/%.c=build/%.o)
+HDRS = $(wildcard linter/*.h)
+
+.PHONY: all run deps test check check-update install uninstall clean
+
+all: hypelint
+
+build/%.o: linter/%.c $(HDRS) | build
+	$(CC) $(HL_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+build:
+	mkdir -p build
+
+hypelint: $(OBJS) build/main.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) build/main.o $(LIBS)
+
+build/unit: tests/unit.c $(OBJS) $(HDRS)
+	$(CC) $(HL_CFLAGS) -Ilinter $(CFLAGS) $(LDFLAGS) -o $@ tests/unit.c $(OBJS) $(LIBS)
+
+# Install the Debian packages that pkg-config cannot find (root only; others get the command).
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing=" pkg-config"; \
+	for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		cmd="apt-get install -y --no-install-recommends $(DEBS)"; \
+		echo "hypelint: missing:$$missing"; \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "hypelint: run as root: apt-get update && $$cmd"; exit 1; \
+		fi; \
+		echo "+ apt-get update && $$cmd"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$cmd; \
+	fi
+
+run: deps
+	@$(MAKE) --no-print-directory hypelint
+	./hypelint samples/; status=$$?; [ $$status -le 1 ]
+
+test check: deps
+	@$(MAKE) --no-print-directory hypelint build/unit
+	@tests/run.sh $(T)
+
+# Regenerate the expected outputs of the golden tests on purpose; review the diff.
+check-update: hypelint
+	@tests/run.sh --update $(T)
+
+install: hypelint
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)
+	install -m 755 hypelint $(DESTDIR)$(BINDIR)/hypelint
+	install -m 644 rules/*.yml $(DESTDIR)$(DATADIR)/rules/
+	install -m 644 hypelint.1 $(DESTDIR)$(MANDIR)/hypelint.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/hypelint $(DESTDIR)$(MANDIR)/hypelint.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build hypelint

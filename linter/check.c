@@ -1,0 +1,422 @@
+/* check.c - matching rules against a document's sentences, paragraphs and text. */
+#include "check.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_QUOTE 80 /* characters of a match quoted in a message */
+
+void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_limit,
+		     unsigned long depth_limit)
+{
+	size_t i;
+	uint32_t max = 1, c;
+
+	memset(ck, 0, sizeof *ck);
+	ck->rules = rules;
+	for (i = 0; i < rules->n; i++) {
+		const pcre2_code *codes[] = {rules->v[i].match, rules->v[i].unless, rules->v[i].when,
+					     rules->v[i].require, rules->v[i].unless_before};
+		size_t j;
+		for (j = 0; j < sizeof codes / sizeof codes[0]; j++)
+			if (codes[j] != NULL && pcre2_pattern_info(codes[j], PCRE2_INFO_CAPTURECOUNT, &c) == 0 &&
+			    c + 1 > max)
+				max = c + 1;
+	}
+	if ((ck->md = pcre2_match_data_create(max, NULL)) == NULL)
+		hl_oom();
+	if ((ck->mctx = pcre2_match_context_create(NULL)) == NULL)
+		hl_oom();
+	if (match_limit)
+		pcre2_set_match_limit(ck->mctx, (uint32_t)match_limit);
+	if (depth_limit)
+		pcre2_set_depth_limit(ck->mctx, (uint32_t)depth_limit);
+}
+
+void hl_checker_release(hl_checker *ck)
+{
+	pcre2_match_data_free(ck->md);
+	pcre2_match_context_free(ck->mctx);
+	memset(ck, 0, sizeof *ck);
+}
+
+static void finding_release(hl_finding *f)
+{
+	size_t i;
+
+	free(f->message);
+	free(f->match);
+	free(f->suggest);
+	for (i = 0; i < f->nnotes; i++)
+		free(f->notes[i].message);
+	free(f->notes);
+}
+
+void hl_findings_release(hl_findings *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		finding_release(&f->v[i]);
+	free(f->v);
+	memset(f, 0, sizeof *f);
+}
+
+/* State of one run of the rules over one document. */
+typedef struct run {
+	hl_checker *ck;
+	const hl_doc *doc;
+	hl_findings *out;
+	const hl_rule *rule;
+	size_t rule_index;
+	int limit_hit;  /* the current rule already reported a limit */
+} run;
+
+static hl_finding *add(run *R, size_t pstart, size_t pend)
+{
+	hl_finding *f;
+
+	HL_GROW(R->out->v, R->out->cap, R->out->n + 1);
+	f = &R->out->v[R->out->n++];
+	memset(f, 0, sizeof *f);
+	f->rule = R->rule;
+	f->rule_id = R->rule->id;
+	f->severity = R->rule->severity;
+	f->order = R->rule_index;
+	f->start = hl_doc_src(R->doc, pstart);
+	f->end = hl_doc_src_end(R->doc, pend);
+	if (f->end < f->start)
+		f->end = f->start;
+	f->match = hl_strndup(R->doc->text.s + pstart, pend - pstart);
+	return f;
+}
+
+/* The message with {match} and {suggestion} filled in. */
+static char *render(const char *tmpl, const char *match, const char *suggest)
+{
+	hl_buf b = HL_BUF_INIT;
+	const char *p;
+
+	for (p = tmpl; *p; p++) {
+		if (!strncmp(p, "{match}", 7)) {
+			size_t n = strlen(match), chars = hl_utf8_count(match, n);
+			if (chars > MAX_QUOTE) {
+				size_t i = 0, c = 0;
+				while (i < n && c < MAX_QUOTE - 3) {
+					size_t l = hl_utf8_len((const unsigned char *)match + i, n - i);
+					i += l ? l : 1;
+					c++;
+				}
+				hl_buf_add_quoted(&b, match, i);
+				hl_buf_adds(&b, "...");
+			} else
+				hl_buf_add_quoted(&b, match, n);
+			p += 6;
+		} else if (!strncmp(p, "{suggestion}", 12) && suggest != NULL) {
+			hl_buf_adds(&b, suggest);
+			p += 11;
+		} else
+			hl_buf_addc(&b, *p);
+	}
+	return hl_buf_detach(&b);
+}
+
+static void limit_warning(run *R, size_t at, int rc)
+{
+	hl_finding *f;
+	hl_buf b = HL_BUF_INIT;
+
+	if (R->limit_hit)
+		return;
+	R->limit_hit = 1;
+	f = add(R, at, at);
+	f->rule = NULL;
+	f->rule_id = "match-limit";
+	f->severity = HL_SEV_WARNING;
+	hl_buf_addf(&b, "rule '%s' gave up here: %s; its patterns backtrack too much, so the rule was not checked on the rest of this file",
+		    R->rule->id,
+		    rc == PCRE2_ERROR_MATCHLIMIT ? "match limit exceeded" :
+		    rc == PCRE2_ERROR_DEPTHLIMIT ? "depth limit exceeded" : "matching failed");
+	f->message = hl_buf_detach(&b);
+}
+
+/* Match re in text[from, end) starting at `at`. 1: found, 0: none, -1: gave up. */
+static int match(run *R, const pcre2_code *re, size_t from, size_t end, size_t at, size_t *ms, size_t *me)
+{
+	int rc = pcre2_match(re, (PCRE2_SPTR)R->doc->text.s + from, end - from, at - from,
+			     PCRE2_NO_UTF_CHECK, R->ck->md, R->ck->mctx);
+	PCRE2_SIZE *ov;
+
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0) {
+		limit_warning(R, at, rc);
+		return -1;
+	}
+	ov = pcre2_get_ovector_pointer(R->ck->md);
+	*ms = from + ov[0];
+	*me = from + ov[1];
+	return 1;
+}
+
+/* Does re match in text[from, end), or in the target of a link that lies there? */
+static int matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
+{
+	size_t ms, me, i;
+	int rc = match(R, re, from, end, from, &ms, &me);
+
+	if (rc != 0)
+		return rc > 0;
+	for (i = 0; i < R->doc->nlinks; i++) {
+		const hl_link *l = &R->doc->links[i];
+		if (((l->start < end && l->end > from) || (l->start == l->end && l->start >= from && l->start < end)) &&
+		    l->href[0] != '\0' &&
+		    pcre2_match(re, (PCRE2_SPTR)l->href, strlen(l->href), 0, 0, R->ck->md, R->ck->mctx) >= 0)
+			return 1;
+	}
+	return 0;
+}
+
+static size_t next_char(const hl_doc *doc, size_t at, size_t end)
+{
+	size_t l = hl_utf8_len((const unsigned char *)doc->text.s + at, end - at);
+	return at + (l ? l : 1);
+}
+
+#define BEFORE_WINDOW 80 /* bytes before a match that unless-before looks at */
+
+/* Does unless-before match the text that ends where the match starts? */
+static int negated(run *R, size_t from, size_t ms)
+{
+	const char *t = R->doc->text.s;
+	size_t ws = ms > from + BEFORE_WINDOW ? ms - BEFORE_WINDOW : from, a, b;
+
+	while (ws < ms && ((unsigned char)t[ws] & 0xc0) == 0x80)
+		ws++;
+	return match(R, R->rule->unless_before, ws, ms, ws, &a, &b) > 0;
+}
+
+/* Check one scope unit text[from, end); unless also looks up to uend. */
+static void check_unit(run *R, size_t from, size_t end, size_t uend)
+{
+	const hl_rule *r = R->rule;
+	size_t at = from, ms, me;
+	int unless_state = -1, when_state = -1; /* -1: not yet known */
+
+	while (at <= end && !R->limit_hit) {
+		int rc = match(R, r->match, from, end, at, &ms, &me);
+		hl_finding *f;
+		char *suggest = NULL;
+
+		if (rc <= 0)
+			return;
+		if (me == ms) { /* an empty match reports nothing */
+			if (ms >= end)
+				return;
+			at = next_char(R->doc, ms, end);
+			continue;
+		}
+		at = me;
+		if (r->when != NULL) {
+			if (when_state < 0)
+				when_state = matches_in(R, r->when, from, end);
+			if (!when_state)
+				return;
+		}
+		if (r->unless != NULL) {
+			if (unless_state < 0)
+				unless_state = matches_in(R, r->unless, from, uend);
+			if (unless_state)
+				return;
+		}
+		if (r->unless_before != NULL && negated(R, from, ms))
+			continue;
+		if (r->kind == HL_KIND_SWAP) {
+			/* which phrase matched: group i+1 is swaps[i] */
+			PCRE2_SIZE *ov;
+			size_t i;
+			if (match(R, r->match, from, end, ms, &ms, &me) <= 0)
+				continue;
+			ov = pcre2_get_ovector_pointer(R->ck->md);
+			for (i = 0; i < r->nswaps; i++)
+				if (ov[2 * (i + 1)] != PCRE2_UNSET)
+					break;
+			if (i == r->nswaps)
+				continue;
+			suggest = hl_strdup(r->swaps[i].suggest);
+			if (isupper((unsigned char)R->doc->text.s[ms]) && islower((unsigned char)suggest[0]))
+				suggest[0] = (char)toupper((unsigned char)suggest[0]);
+		}
+		f = add(R, ms, me);
+		f->suggest = suggest;
+		f->message = render(r->message, f->match, suggest);
+	}
+}
+
+static void check_require(run *R)
+{
+	const hl_rule *r = R->rule;
+	const hl_doc *doc = R->doc;
+	size_t at = 0, count = 0, first_s = 0, first_e = 0, ms, me;
+	hl_finding *f;
+
+	while (count < r->min && at <= doc->text.len) {
+		if (match(R, r->when, 0, doc->text.len, at, &ms, &me) <= 0)
+			break;
+		if (count == 0) {
+			first_s = ms;
+			first_e = me;
+		}
+		if (me > ms)
+			count++;
+		at = me > ms ? me : (ms < doc->text.len ? next_char(doc, ms, doc->text.len) : doc->text.len + 1);
+	}
+	if (count < r->min || R->limit_hit)
+		return;
+	if (matches_in(R, r->require, 0, doc->text.len) || R->limit_hit)
+		return;
+	f = add(R, first_s, first_e);
+	f->message = render(r->message, f->match, NULL);
+}
+
+void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings *out)
+{
+	const hl_rules *rules = ck->rules;
+	run R;
+	size_t i, u;
+
+	memset(&R, 0, sizeof R);
+	R.ck = ck;
+	R.doc = doc;
+	R.out = out;
+	for (i = 0; i < rules->n; i++) {
+		const hl_rule *r = &rules->v[i];
+		if (only != NULL ? r != only : !r->enabled)
+			continue;
+		R.rule = r;
+		R.rule_index = i;
+		R.limit_hit = 0;
+		if (r->kind == HL_KIND_REQUIRE) {
+			check_require(&R);
+			continue;
+		}
+		switch (r->scope) {
+		case HL_SCOPE_SENTENCE:
+			for (u = 0; u < doc->nsentences && !R.limit_hit; u++) {
+				const hl_span *sp = &doc->sentences[u];
+				size_t uend = sp->end;
+				if (r->unless_next && u + 1 < doc->nsentences && doc->sentences[u + 1].block == sp->block)
+					uend = doc->sentences[u + 1].end;
+				check_unit(&R, sp->start, sp->end, uend);
+			}
+			break;
+		case HL_SCOPE_PARAGRAPH:
+			for (u = 0; u < doc->nblocks && !R.limit_hit; u++)
+				check_unit(&R, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
+			break;
+		case HL_SCOPE_DOCUMENT:
+			check_unit(&R, 0, doc->text.len, doc->text.len);
+			break;
+		}
+	}
+}
+
+/* ---- suppressions ---- */
+
+static int names(const hl_supp *s, const char *id)
+{
+	size_t i;
+
+	if (s->nids == 0)
+		return 1;
+	for (i = 0; i < s->nids; i++)
+		if (!strcmp(s->ids[i], id))
+			return 1;
+	return 0;
+}
+
+static int suppressed(const hl_doc *doc, const hl_finding *f)
+{
+	size_t i, line, col;
+	int off = 0;
+
+	if (f->rule == NULL)
+		return 0;
+	hl_source_pos(doc->src, f->start, &line, &col);
+	for (i = 0; i < doc->nsupps; i++) {
+		const hl_supp *s = &doc->supps[i];
+		if (!names(s, f->rule_id))
+			continue;
+		if (s->kind == HL_SUPP_NEXT_LINE) {
+			if (s->line + 1 == line)
+				return 1;
+		} else if (s->src <= f->start)
+			off = s->kind == HL_SUPP_DISABLE;
+	}
+	return off;
+}
+
+void hl_check_suppress(hl_checker *ck, const hl_doc *doc, hl_findings *f)
+{
+	size_t i, j, k;
+
+	for (i = j = 0; i < f->n; i++) {
+		if (suppressed(doc, &f->v[i]))
+			finding_release(&f->v[i]);
+		else
+			f->v[j++] = f->v[i];
+	}
+	f->n = j;
+	for (i = 0; i < doc->nsupps; i++) {
+		const hl_supp *s = &doc->supps[i];
+		for (k = 0; k < s->nids; k++) {
+			hl_finding *w;
+			hl_buf b = HL_BUF_INIT;
+			if (hl_rules_find(ck->rules, s->ids[k]) != NULL)
+				continue;
+			HL_GROW(f->v, f->cap, f->n + 1);
+			w = &f->v[f->n++];
+			memset(w, 0, sizeof *w);
+			w->rule_id = "unknown-rule";
+			w->severity = HL_SEV_WARNING;
+			w->start = s->id_src[k];
+			w->end = s->id_src[k] + strlen(s->ids[k]);
+			w->match = hl_strdup(s->ids[k]);
+			w->order = (size_t)-1;
+			hl_buf_adds(&b, "suppression comment names unknown rule '");
+			hl_buf_add_quoted(&b, s->ids[k], strlen(s->ids[k]));
+			hl_buf_adds(&b, "'; check the id with --list-rules");
+			w->message = hl_buf_detach(&b);
+		}
+	}
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const hl_finding *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return 0;
+}
+
+void hl_findings_sort(hl_findings *f)
+{
+	size_t i, j;
+
+	qsort(f->v, f->n, sizeof *f->v, cmp_finding);
+	for (i = j = 0; i < f->n; i++) {
+		if (j > 0 && f->v[j - 1].start == f->v[i].start &&
+		    !strcmp(f->v[j - 1].rule_id, f->v[i].rule_id)) {
+			finding_release(&f->v[i]);
+			continue;
+		}
+		f->v[j++] = f->v[i];
+	}
+	f->n = j;
+}

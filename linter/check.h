@@ -1,0 +1,57 @@
+/* check.h - running the rules over a document and collecting findings. */
+#ifndef HL_CHECK_H
+#define HL_CHECK_H
+
+#include "doc.h"
+#include "rules.h"
+
+typedef struct hl_note {
+	size_t start, end; /* source offsets */
+	char *message;
+} hl_note;
+
+/*
+ * One finding. Positions are byte offsets into the source; they become
+ * LINE:COL in the report. rule is NULL for hypelint's own diagnostics
+ * (a bad suppression comment, a pattern that hit its match limit), which
+ * carry their id in rule_id. The finding owns its strings and notes.
+ */
+typedef struct hl_finding {
+	const hl_rule *rule;
+	const char *rule_id;
+	enum hl_severity severity;
+	size_t start, end;
+	char *message;
+	char *match;
+	char *suggest;
+	hl_note *notes;
+	size_t nnotes;
+	size_t order;      /* rule index, to sort findings at one place */
+} hl_finding;
+
+typedef struct hl_findings {
+	hl_finding *v;
+	size_t n, cap;
+} hl_findings;
+
+/* Per-thread matching state: match data and limits. */
+typedef struct hl_checker {
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	const hl_rules *rules;
+} hl_checker;
+
+/* Limits for every match (0 keeps PCRE2's default). */
+void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_limit,
+		     unsigned long depth_limit);
+void hl_checker_release(hl_checker *ck);
+
+/* Run every enabled rule (or only `only`, when not NULL) and append findings to out. */
+void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings *out);
+/* Drop findings silenced by the document's suppression comments; warn about unknown ids. */
+void hl_check_suppress(hl_checker *ck, const hl_doc *doc, hl_findings *f);
+/* Sort by position and rule, and drop repeats of one rule at one place. */
+void hl_findings_sort(hl_findings *f);
+void hl_findings_release(hl_findings *f);
+
+#endif

@@ -1,0 +1,575 @@
+/* cli.c - hl_main(): options, finding the rules, walking files, the lint loop, exit status. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "extract.h"
+#include "hypelint.h"
+#include "report.h"
+
+#ifndef HL_DATADIR
+#define HL_DATADIR "/usr/local/share/hypelint"
+#endif
+
+/* ORDER: the OPT_ enum and the long_opts[] table below */
+enum {
+	OPT_HELP = 'h', OPT_VERSION = 'V', OPT_FORMAT = 'f',
+	OPT_LIST_RULES = 256, OPT_EXPLAIN, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_RULES,
+	OPT_NO_DEFAULT, OPT_COLOR, OPT_INPUT_FORMAT, OPT_NO_EXCERPT, OPT_TEST_RULES,
+	OPT_MATCH_LIMIT, OPT_DEPTH_LIMIT
+};
+
+static const struct option long_opts[] = {
+	{"help", no_argument, NULL, OPT_HELP},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"list-rules", no_argument, NULL, OPT_LIST_RULES},
+	{"explain", required_argument, NULL, OPT_EXPLAIN},
+	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	{"enable", required_argument, NULL, OPT_ENABLE},
+	{"disable", required_argument, NULL, OPT_DISABLE},
+	{"rules", required_argument, NULL, OPT_RULES},
+	{"no-default-rules", no_argument, NULL, OPT_NO_DEFAULT},
+	{"color", optional_argument, NULL, OPT_COLOR},
+	{"colour", optional_argument, NULL, OPT_COLOR},
+	{"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+	{"no-excerpt", no_argument, NULL, OPT_NO_EXCERPT},
+	{"test-rules", no_argument, NULL, OPT_TEST_RULES},
+	{"match-limit", required_argument, NULL, OPT_MATCH_LIMIT},
+	{"depth-limit", required_argument, NULL, OPT_DEPTH_LIMIT},
+	{NULL, 0, NULL, 0},
+};
+
+static const char usage_text[] =
+	"usage: hypelint [OPTION]... FILE|DIR|-...\n"
+	"Report unsupported health claims, hype and weak citations in posts.\n"
+	"\n"
+	"  -h, --help               show this help and exit\n"
+	"  -V, --version            show the version and exit\n"
+	"      --list-rules         list the loaded rules by pack\n"
+	"      --explain ID         show a rule's message, rationale, source and examples\n"
+	"      --test-rules [PATH]  check every rule's examples (of the packs in PATH)\n"
+	"      --rules PATH         add a rule file or a directory of them (repeatable)\n"
+	"      --no-default-rules   do not load the bundled rules\n"
+	"      --enable ID          turn a rule on (repeatable)\n"
+	"      --disable ID         turn a rule off (repeatable)\n"
+	"      --fail-on LEVEL      exit 1 when a finding is at least LEVEL:\n"
+	"                           error, warning (default), suggestion or none\n"
+	"  -f, --format FORMAT      output format: gcc (default)\n"
+	"      --input-format FMT   read files as text, html or markdown\n"
+	"                           (default: by extension; stdin is text)\n"
+	"      --no-excerpt         do not print the source line under each finding\n"
+	"      --color[=WHEN]       colour the output: auto (default), always or never\n"
+	"      --match-limit N      PCRE2 match limit for every match (default 10000000)\n"
+	"      --depth-limit N      PCRE2 depth limit for every match (default 10000)\n"
+	"\n"
+	"Directories are searched for .txt, .md, .markdown, .html, .htm and .xhtml files.\n"
+	"Exit status: 0 no finding at the --fail-on level, 1 findings, 2 usage, rule or input error.\n";
+
+typedef struct opts {
+	int list_rules, test_rules, no_default, excerpt, color;
+	const char *explain;
+	enum hl_severity fail_on;
+	enum hl_format input_format;
+	char **rule_paths;
+	size_t nrule_paths, rule_paths_cap;
+	struct toggle {
+		const char *id;
+		int on;
+	} *toggles;
+	size_t ntoggles, toggles_cap;
+	unsigned long match_limit, depth_limit;
+} opts;
+
+typedef struct ctx {
+	opts o;
+	FILE *out, *err;
+	hl_rules rules;
+	int status;            /* worst exit status so far */
+	size_t nfiles;
+	size_t counts[HL_SEV_NONE];
+} ctx;
+
+static int usage_error(ctx *C, const char *fmt, const char *arg)
+{
+	fputs("hypelint: error: ", C->err);
+	fprintf(C->err, fmt, arg);
+	fputs("\nTry 'hypelint --help' for more information.\n", C->err);
+	return 2;
+}
+
+static int parse_ulong(const char *s, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return (*s >= '0' && *s <= '9' && *end == '\0' && errno == 0 && *out <= UINT32_MAX) ? 0 : -1;
+}
+
+/* Where the bundled rules are: $HYPELINT_RULES, the source tree next to the binary, or the share dir. */
+static char *default_rules_dir(void)
+{
+	const char *env = getenv("HYPELINT_RULES");
+	char exe[PATH_MAX];
+	ssize_t n;
+	struct stat sb;
+
+	if (env != NULL && *env != '\0')
+		return hl_strdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		hl_buf probe = HL_BUF_INIT;
+		char *slash;
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			hl_buf_addf(&probe, "%s/linter/main.c", exe);
+			if (stat(probe.s, &sb) == 0) {
+				probe.len = 0;
+				hl_buf_addf(&probe, "%s/rules", exe);
+				if (stat(probe.s, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+					/* name it relative to the working directory when it is below it */
+					char cwd[PATH_MAX];
+					size_t n = 0;
+					if (getcwd(cwd, sizeof cwd) != NULL)
+						n = strlen(cwd);
+					if (n > 0 && !strncmp(probe.s, cwd, n) && probe.s[n] == '/') {
+						char *rel = hl_strdup(probe.s + n + 1);
+						hl_buf_release(&probe);
+						return rel;
+					}
+					return hl_buf_detach(&probe);
+				}
+			}
+		}
+		hl_buf_release(&probe);
+	}
+	return hl_strdup(HL_DATADIR "/rules");
+}
+
+static int load_rules(ctx *C)
+{
+	int errors = 0;
+	size_t i;
+
+	if (!C->o.no_default) {
+		char *dir = default_rules_dir();
+		struct stat sb;
+		if (stat(dir, &sb) != 0) {
+			fprintf(C->err, "hypelint: %s: error: cannot find the bundled rules; use --rules PATH or set HYPELINT_RULES\n", dir);
+			errors++;
+		} else
+			errors += hl_rules_add_path(&C->rules, dir, C->err);
+		free(dir);
+	}
+	for (i = 0; i < C->o.nrule_paths; i++)
+		errors += hl_rules_add_path(&C->rules, C->o.rule_paths[i], C->err);
+	if (errors == 0)
+		errors += hl_rules_compile(&C->rules, C->err);
+	if (errors == 0 && C->o.test_rules)
+		errors += hl_rules_check_examples(&C->rules, C->err);
+	if (errors == 0 && C->rules.n == 0 && !C->o.test_rules) {
+		fputs("hypelint: error: no rules loaded\n", C->err);
+		errors++;
+	}
+	if (errors) {
+		fprintf(C->err, "hypelint: %d error%s in the rules; nothing was linted\n", errors,
+			errors == 1 ? "" : "s");
+		return -1;
+	}
+	for (i = 0; i < C->o.ntoggles; i++) {
+		hl_rule *r = hl_rules_find(&C->rules, C->o.toggles[i].id);
+		if (r == NULL) {
+			const char *best = NULL;
+			size_t j, bd = (size_t)-1;
+			for (j = 0; j < C->rules.n; j++) {
+				size_t d = hl_edit_distance(C->o.toggles[i].id, C->rules.v[j].id);
+				if (d < bd) {
+					bd = d;
+					best = C->rules.v[j].id;
+				}
+			}
+			fprintf(C->err, "hypelint: error: unknown rule '%s'", C->o.toggles[i].id);
+			if (best != NULL && bd <= 3)
+				fprintf(C->err, " (did you mean '%s'?)", best);
+			fputc('\n', C->err);
+			return -1;
+		}
+		r->enabled = C->o.toggles[i].on;
+	}
+	return 0;
+}
+
+/* The text before the first ';' of the message, for one-line summaries. */
+static void summary(hl_buf *b, const char *msg)
+{
+	size_t n = strcspn(msg, ";\n");
+	hl_buf_add(b, msg, n);
+}
+
+static void list_rules(ctx *C)
+{
+	const char *pack = NULL;
+	size_t i;
+
+	for (i = 0; i < C->rules.n; i++) {
+		const hl_rule *r = &C->rules.v[i];
+		hl_buf b = HL_BUF_INIT;
+		if (pack == NULL || strcmp(pack, r->pack) != 0) {
+			fprintf(C->out, "%s%s (%s)\n", pack ? "\n" : "", r->pack, r->loc.file);
+			pack = r->pack;
+		}
+		summary(&b, r->message);
+		fprintf(C->out, "  %-28s %-10s %-8s %s%s\n", r->id, hl_severity_name(r->severity),
+			hl_kind_name(r->kind), b.s, r->enabled ? "" : " (off by default)");
+		hl_buf_release(&b);
+	}
+}
+
+static void print_example(FILE *out, const hl_example *ex)
+{
+	size_t i, k = 0;
+	const char *t = ex->text;
+	size_t n = strlen(t);
+
+	fputs("    ", out);
+	for (i = 0; i <= n; i++) {
+		if (k < ex->nspans && ex->spans[2 * k + 1] == i && ex->spans[2 * k] != i) {
+			fputs("]]", out);
+			k++;
+		}
+		if (k < ex->nspans && ex->spans[2 * k] == i)
+			fputs("[[", out);
+		if (k < ex->nspans && ex->spans[2 * k] == i && ex->spans[2 * k + 1] == i) {
+			fputs("]]", out);
+			k++;
+		}
+		if (i < n)
+			fputc(t[i] == '\n' ? ' ' : t[i], out);
+	}
+	fputc('\n', out);
+}
+
+static int explain(ctx *C, const char *id)
+{
+	const hl_rule *r = hl_rules_find(&C->rules, id);
+	size_t i;
+	int fire;
+
+	if (r == NULL) {
+		fprintf(C->err, "hypelint: error: unknown rule '%s'; see --list-rules\n", id);
+		return 2;
+	}
+	fprintf(C->out, "%s: %s %s rule, scope %s, pack %s (%s:%lu)%s\n\n", r->id,
+		hl_severity_name(r->severity), hl_kind_name(r->kind), hl_scope_name(r->scope), r->pack,
+		r->loc.file, r->loc.line, r->enabled ? "" : ", off by default");
+	fprintf(C->out, "Message:\n    %s\n\nWhy:\n    %s\n", r->message, r->why);
+	if (r->source != NULL)
+		fprintf(C->out, "\nSource:\n    %s\n", r->source);
+	if (r->nswaps) {
+		fputs("\nSuggestions:\n", C->out);
+		for (i = 0; i < r->nswaps; i++)
+			fprintf(C->out, "    %s -> %s\n", r->swaps[i].phrase, r->swaps[i].suggest);
+	}
+	for (fire = 1; fire >= 0; fire--) {
+		int head = 0;
+		for (i = 0; i < r->nexamples; i++) {
+			if (r->examples[i].fire != fire)
+				continue;
+			if (!head++)
+				fprintf(C->out, "\n%s\n", fire ? "Reported (the report is marked [[...]]):"
+							       : "Not reported:");
+			print_example(C->out, &r->examples[i]);
+		}
+	}
+	return 0;
+}
+
+static void lint_source(ctx *C, hl_checker *ck, hl_source *src, enum hl_format fmt)
+{
+	hl_doc doc;
+	hl_findings f;
+	hl_report_opts ro = {C->o.color, C->o.excerpt};
+	size_t i;
+
+	C->nfiles++;
+	if (memchr(src->data, '\0', src->len) != NULL) {
+		fprintf(C->err, "hypelint: %s: note: binary file (it holds NUL bytes); skipped\n", src->name);
+		return;
+	}
+	hl_doc_init(&doc, src);
+	hl_extract(&doc, fmt);
+	if (doc.bad_utf8) {
+		size_t line, col;
+		hl_source_pos(src, doc.bad_utf8 - 1, &line, &col);
+		fprintf(C->err, "hypelint: %s:%zu:%zu: warning: invalid UTF-8; each bad byte is read as U+FFFD\n",
+			src->name, line, col);
+	}
+	memset(&f, 0, sizeof f);
+	hl_check_doc(ck, &doc, NULL, &f);
+	hl_check_suppress(ck, &doc, &f);
+	hl_findings_sort(&f);
+	hl_report_gcc(C->out, src, &f, &ro);
+	for (i = 0; i < f.n; i++) {
+		C->counts[f.v[i].severity]++;
+		if (f.v[i].severity >= C->o.fail_on && C->status < 1)
+			C->status = 1;
+	}
+	hl_findings_release(&f);
+	hl_doc_release(&doc);
+}
+
+static void lint_file(ctx *C, hl_checker *ck, const char *path)
+{
+	hl_source src;
+	enum hl_format fmt = C->o.input_format;
+
+	if (hl_source_read(&src, path, C->err) != 0) {
+		C->status = 2;
+		return;
+	}
+	if (fmt == HL_FMT_AUTO)
+		fmt = strcmp(path, "-") == 0 ? HL_FMT_TEXT : hl_format_of_path(path);
+	lint_source(C, ck, &src, fmt);
+	hl_source_release(&src);
+}
+
+typedef struct visited {
+	dev_t dev;
+	ino_t ino;
+} visited;
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lint every lintable file under dir, in name order, not following a directory twice. */
+static void walk(ctx *C, hl_checker *ck, const char *dir, visited **seen, size_t *nseen, size_t *cap)
+{
+	struct stat sb;
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, ncap = 0, i;
+
+	if (stat(dir, &sb) != 0)
+		return;
+	for (i = 0; i < *nseen; i++)
+		if ((*seen)[i].dev == sb.st_dev && (*seen)[i].ino == sb.st_ino) {
+			fprintf(C->err, "hypelint: %s: note: directory already searched (a symlink loop?); skipped\n", dir);
+			return;
+		}
+	HL_GROW(*seen, *cap, *nseen + 1);
+	(*seen)[(*nseen)++] = (visited){sb.st_dev, sb.st_ino};
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(C->err, "hypelint: %s: error: cannot open directory: %s\n", dir, strerror(errno));
+		C->status = 2;
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue; /* . .. and hidden files such as .git */
+		HL_GROW(names, ncap, n + 1);
+		names[n++] = hl_strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (i = 0; i < n; i++) {
+		hl_buf p = HL_BUF_INIT;
+		hl_buf_addf(&p, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+		if (stat(p.s, &sb) != 0) {
+			if (lstat(p.s, &sb) == 0)
+				fprintf(C->err, "hypelint: %s: note: broken symlink; skipped\n", p.s);
+			/* else: it vanished since readdir; nothing to lint */
+		} else if (S_ISDIR(sb.st_mode))
+			walk(C, ck, p.s, seen, nseen, cap);
+		else if (S_ISREG(sb.st_mode) && hl_format_is_lintable(p.s))
+			lint_file(C, ck, p.s);
+		hl_buf_release(&p);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void lint_path(ctx *C, hl_checker *ck, const char *path)
+{
+	struct stat sb;
+
+	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		visited *seen = NULL;
+		size_t nseen = 0, cap = 0;
+		walk(C, ck, path, &seen, &nseen, &cap);
+		free(seen);
+	} else
+		lint_file(C, ck, path);
+}
+
+static int color_choice(const char *when, FILE *out, int *color)
+{
+	const char *term = getenv("TERM"), *no = getenv("NO_COLOR");
+
+	if (when == NULL || !strcmp(when, "auto"))
+		*color = isatty(fileno(out)) && (no == NULL || *no == '\0') &&
+			 !(term != NULL && !strcmp(term, "dumb"));
+	else if (!strcmp(when, "always"))
+		*color = 1;
+	else if (!strcmp(when, "never"))
+		*color = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_args(ctx *C, int argc, char **argv)
+{
+	opts *o = &C->o;
+	const char *color = NULL;
+	int c, v;
+
+	o->excerpt = 1;
+	o->fail_on = HL_SEV_WARNING;
+	o->match_limit = 10000000;
+	o->depth_limit = 10000;
+	optind = 0; /* reset getopt for repeated hl_main calls */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hVf:j:", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_HELP:
+			fputs(usage_text, C->out);
+			return 0;
+		case OPT_VERSION:
+			fprintf(C->out, "hypelint %s\n", HL_VERSION);
+			return 0;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "gcc") != 0)
+				return usage_error(C, "unknown output format '%s' (expected gcc)", optarg);
+			break;
+		case OPT_LIST_RULES:
+			o->list_rules = 1;
+			break;
+		case OPT_EXPLAIN:
+			o->explain = optarg;
+			break;
+		case OPT_FAIL_ON:
+			if (hl_severity_parse(optarg, &o->fail_on) != 0)
+				return usage_error(C, "unknown level '%s' for --fail-on (expected error, warning, suggestion or none)", optarg);
+			break;
+		case OPT_ENABLE:
+		case OPT_DISABLE:
+			HL_GROW(o->toggles, o->toggles_cap, o->ntoggles + 1);
+			o->toggles[o->ntoggles++] = (struct toggle){optarg, c == OPT_ENABLE};
+			break;
+		case OPT_RULES:
+			HL_GROW(o->rule_paths, o->rule_paths_cap, o->nrule_paths + 1);
+			o->rule_paths[o->nrule_paths++] = optarg;
+			break;
+		case OPT_NO_DEFAULT:
+			o->no_default = 1;
+			break;
+		case OPT_COLOR:
+			color = optarg ? optarg : "always";
+			if (!strcmp(color, "always") || !strcmp(color, "never") || !strcmp(color, "auto"))
+				break;
+			return usage_error(C, "unknown --color value '%s' (expected auto, always or never)", color);
+		case OPT_INPUT_FORMAT:
+			if ((v = hl_format_parse(optarg)) < 0)
+				return usage_error(C, "unknown input format '%s' (expected text, html or markdown)", optarg);
+			o->input_format = (enum hl_format)v;
+			break;
+		case OPT_NO_EXCERPT:
+			o->excerpt = 0;
+			break;
+		case OPT_TEST_RULES:
+			o->test_rules = 1;
+			break;
+		case OPT_MATCH_LIMIT:
+			if (parse_ulong(optarg, &o->match_limit) != 0 || o->match_limit == 0)
+				return usage_error(C, "--match-limit needs a positive whole number, not '%s'", optarg);
+			break;
+		case OPT_DEPTH_LIMIT:
+			if (parse_ulong(optarg, &o->depth_limit) != 0 || o->depth_limit == 0)
+				return usage_error(C, "--depth-limit needs a positive whole number, not '%s'", optarg);
+			break;
+		case ':':
+			return usage_error(C, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error(C, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (color_choice(color, C->out, &o->color) != 0)
+		return 2;
+	return -1; /* go on */
+}
+
+int hl_main(int argc, char **argv, FILE *out, FILE *err)
+{
+	ctx C;
+	hl_checker ck;
+	int rc, i;
+
+	memset(&C, 0, sizeof C);
+	C.out = out;
+	C.err = err;
+	hl_rules_init(&C.rules);
+	rc = parse_args(&C, argc, argv);
+	if (rc >= 0)
+		goto done;
+	if (!C.o.list_rules && !C.o.explain && !C.o.test_rules && optind >= argc) {
+		rc = usage_error(&C, "%s", "no files to lint (use - for standard input)");
+		goto done;
+	}
+	if (C.o.test_rules) {
+		/* PATHs after --test-rules are the packs to test; the bundled sets stay loaded */
+		for (i = optind; i < argc; i++) {
+			HL_GROW(C.o.rule_paths, C.o.rule_paths_cap, C.o.nrule_paths + 1);
+			C.o.rule_paths[C.o.nrule_paths++] = argv[i];
+		}
+	}
+	if (load_rules(&C) != 0) {
+		rc = 2;
+		goto done;
+	}
+	if (C.o.list_rules) {
+		list_rules(&C);
+		rc = 0;
+		goto done;
+	}
+	if (C.o.explain) {
+		rc = explain(&C, C.o.explain);
+		goto done;
+	}
+	if (C.o.test_rules) {
+		rc = hl_test_rules(&C.rules, argv + optind, argc - optind, out, err) ? 1 : 0;
+		goto done;
+	}
+	hl_checker_init(&ck, &C.rules, C.o.match_limit, C.o.depth_limit);
+	for (i = optind; i < argc; i++)
+		lint_path(&C, &ck, argv[i]);
+	hl_checker_release(&ck);
+	{
+		size_t total = C.counts[HL_SEV_ERROR] + C.counts[HL_SEV_WARNING] + C.counts[HL_SEV_SUGGESTION];
+		if (total == 0)
+			fprintf(err, "hypelint: no findings in %zu file%s\n", C.nfiles, C.nfiles == 1 ? "" : "s");
+		else
+			fprintf(err, "hypelint: %zu finding%s (%zu error%s, %zu warning%s, %zu suggestion%s) in %zu file%s\n",
+				total, total == 1 ? "" : "s", C.counts[HL_SEV_ERROR],
+				C.counts[HL_SEV_ERROR] == 1 ? "" : "s", C.counts[HL_SEV_WARNING],
+				C.counts[HL_SEV_WARNING] == 1 ? "" : "s", C.counts[HL_SEV_SUGGESTION],
+				C.counts[HL_SEV_SUGGESTION] == 1 ? "" : "s", C.nfiles, C.nfiles == 1 ? "" : "s");
+	}
+	rc = C.status;
+done:
+	fflush(out);
+	hl_rules_release(&C.rules);
+	free(C.o.rule_paths);
+	free(C.o.toggles);
+	return rc;
+}

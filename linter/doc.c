@@ -1,0 +1,308 @@
+/* doc.c - building a document's prose and its map back to the source. */
+#include "doc.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hl_doc_init(hl_doc *doc, const hl_source *src)
+{
+	memset(doc, 0, sizeof *doc);
+	doc->src = src;
+	hl_buf_grow(&doc->text, 0);
+	doc->text.s[0] = '\0';
+}
+
+void hl_supp_release(hl_supp *supp)
+{
+	size_t i;
+
+	for (i = 0; i < supp->nids; i++)
+		free(supp->ids[i]);
+	free(supp->ids);
+	free(supp->id_src);
+	memset(supp, 0, sizeof *supp);
+}
+
+void hl_doc_release(hl_doc *doc)
+{
+	size_t i;
+
+	hl_buf_release(&doc->text);
+	free(doc->anchors);
+	free(doc->blocks);
+	free(doc->sentences);
+	for (i = 0; i < doc->nlinks; i++)
+		free(doc->links[i].href);
+	free(doc->links);
+	for (i = 0; i < doc->nsupps; i++)
+		hl_supp_release(&doc->supps[i]);
+	free(doc->supps);
+	memset(doc, 0, sizeof *doc);
+}
+
+static void anchor(hl_doc *doc, size_t src, size_t src_end, int synth)
+{
+	hl_anchor *last = doc->nanchors ? &doc->anchors[doc->nanchors - 1] : NULL;
+	size_t p = doc->text.len;
+
+	if (!synth && last != NULL && !last->synth && last->src + (p - last->prose) == src)
+		return;
+	if (last != NULL && last->prose == p)
+		doc->nanchors--; /* an empty run: replace it */
+	HL_GROW(doc->anchors, doc->anchors_cap, doc->nanchors + 1);
+	doc->anchors[doc->nanchors++] = (hl_anchor){p, src, src_end, synth};
+}
+
+void hl_doc_block_begin(hl_doc *doc, enum hl_block_kind kind)
+{
+	if (doc->in_block)
+		hl_doc_block_end(doc);
+	if (doc->text.len > 0) {
+		/* blocks are separated by one newline that maps to the previous byte's source */
+		size_t s = hl_doc_src_end(doc, doc->text.len);
+		anchor(doc, s, s, 1);
+		hl_buf_addc(&doc->text, '\n');
+	}
+	doc->in_block = 1;
+	doc->block_kind = kind;
+	doc->block_start = doc->text.len;
+	doc->pending_space = 0;
+}
+
+void hl_doc_block_end(hl_doc *doc)
+{
+	if (!doc->in_block)
+		return;
+	doc->in_block = 0;
+	doc->pending_space = 0;
+	if (doc->text.len > doc->block_start) {
+		HL_GROW(doc->blocks, doc->blocks_cap, doc->nblocks + 1);
+		doc->blocks[doc->nblocks++] =
+			(hl_block){doc->block_start, doc->text.len, doc->block_kind};
+	} else if (doc->block_start > 0 && doc->text.len == doc->block_start) {
+		/* nothing was added: take back the separator */
+		doc->text.len--;
+		doc->text.s[doc->text.len] = '\0';
+		while (doc->nanchors && doc->anchors[doc->nanchors - 1].prose >= doc->text.len)
+			doc->nanchors--;
+	}
+}
+
+static void flush_space(hl_doc *doc)
+{
+	if (!doc->in_block)
+		hl_doc_block_begin(doc, HL_BLOCK_PARA);
+	if (doc->pending_space) {
+		doc->pending_space = 0;
+		if (doc->text.len > doc->block_start) {
+			anchor(doc, doc->pending_src, doc->pending_src + 1, 1);
+			hl_buf_addc(&doc->text, ' ');
+		}
+	}
+}
+
+void hl_doc_space(hl_doc *doc, size_t src_off)
+{
+	if (!doc->pending_space) {
+		doc->pending_space = 1;
+		doc->pending_src = src_off;
+	}
+}
+
+/* Length of a white-space character at s (ASCII space, NBSP, thin spaces), or 0. */
+static size_t space_len(const unsigned char *s, size_t n)
+{
+	if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v')
+		return 1;
+	if (n >= 2 && s[0] == 0xc2 && s[1] == 0xa0)
+		return 2;
+	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 &&
+	    ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xaf))
+		return 3;
+	return 0;
+}
+
+void hl_doc_text(hl_doc *doc, const char *s, size_t n, size_t src_off)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t run = i, l;
+
+		if ((l = space_len(u + i, n - i)) > 0) {
+			hl_doc_space(doc, src_off + i);
+			i += l;
+			continue;
+		}
+		flush_space(doc);
+		/* copy a run of valid, non-space characters in one go */
+		while (i < n) {
+			if (u[i] < 0x80) {
+				if (space_len(u + i, n - i))
+					break;
+				i++;
+				continue;
+			}
+			if (space_len(u + i, n - i))
+				break;
+			l = hl_utf8_len(u + i, n - i);
+			if (l == 0)
+				break;
+			i += l;
+		}
+		if (i > run) {
+			anchor(doc, src_off + run, 0, 0);
+			hl_buf_add(&doc->text, s + run, i - run);
+		}
+		if (i < n && u[i] >= 0x80 && !space_len(u + i, n - i) && hl_utf8_len(u + i, n - i) == 0) {
+			if (doc->bad_utf8 == 0)
+				doc->bad_utf8 = src_off + i + 1;
+			anchor(doc, src_off + i, src_off + i + 1, 1);
+			hl_buf_add(&doc->text, "\xEF\xBF\xBD", 3);
+			i++;
+		}
+	}
+}
+
+void hl_doc_synth(hl_doc *doc, const char *s, size_t n, size_t src_start, size_t src_end)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, l;
+
+	while (i < n && (l = space_len(u + i, n - i)) > 0)
+		i += l;
+	if (n == 0)
+		return;
+	if (i == n) { /* only white space, such as &nbsp; */
+		hl_doc_space(doc, src_start);
+		return;
+	}
+	flush_space(doc);
+	anchor(doc, src_start, src_end, 1);
+	hl_buf_add(&doc->text, s, n);
+}
+
+void hl_doc_link_begin(hl_doc *doc, const char *href, size_t n)
+{
+	flush_space(doc);
+	HL_GROW(doc->links, doc->links_cap, doc->nlinks + 1);
+	doc->links[doc->nlinks] = (hl_link){doc->text.len, doc->text.len, hl_strndup(href, n)};
+	doc->nlinks++;
+	doc->open_link = doc->nlinks;
+}
+
+void hl_doc_link_end(hl_doc *doc)
+{
+	if (doc->open_link) {
+		doc->links[doc->open_link - 1].end = doc->text.len;
+		doc->open_link = 0;
+	}
+}
+
+void hl_doc_add_supp(hl_doc *doc, const hl_supp *supp)
+{
+	HL_GROW(doc->supps, doc->supps_cap, doc->nsupps + 1);
+	doc->supps[doc->nsupps++] = *supp;
+}
+
+void hl_doc_finish(hl_doc *doc)
+{
+	size_t i;
+
+	hl_doc_link_end(doc);
+	hl_doc_block_end(doc);
+	for (i = 0; i < doc->nblocks; i++)
+		hl_segment_block(doc, i);
+}
+
+static size_t find_anchor(const hl_doc *doc, size_t p)
+{
+	size_t lo = 0, hi = doc->nanchors;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (doc->anchors[mid].prose <= p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t hl_doc_src(const hl_doc *doc, size_t p)
+{
+	const hl_anchor *a;
+
+	if (doc->nanchors == 0)
+		return 0;
+	a = &doc->anchors[find_anchor(doc, p)];
+	if (a->synth || p < a->prose)
+		return a->src;
+	return a->src + (p - a->prose);
+}
+
+size_t hl_doc_src_end(const hl_doc *doc, size_t end)
+{
+	const hl_anchor *a;
+
+	if (doc->nanchors == 0 || end == 0)
+		return 0;
+	a = &doc->anchors[find_anchor(doc, end - 1)];
+	if (a->synth)
+		return a->src_end;
+	return a->src + (end - 1 - a->prose) + 1;
+}
+
+/* ---- inline suppressions ---- */
+
+static int is_id_char(int c)
+{
+	return isalnum(c) || c == '-' || c == '_';
+}
+
+int hl_supp_parse(const char *s, size_t n, size_t src_off, hl_supp *supp)
+{
+	static const struct {
+		const char *word;
+		enum hl_supp_kind kind;
+	} words[] = {
+		/* longest first, so that "disable" does not take "disable-next-line" */
+		{"hypelint-disable-next-line", HL_SUPP_NEXT_LINE},
+		{"hypelint-disable", HL_SUPP_DISABLE},
+		{"hypelint-enable", HL_SUPP_ENABLE},
+	};
+	size_t i = 0, w, ids_cap = 0, src_cap = 0;
+
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	for (w = 0; w < sizeof words / sizeof words[0]; w++) {
+		size_t l = strlen(words[w].word);
+		if (n - i >= l && memcmp(s + i, words[w].word, l) == 0 &&
+		    (n - i == l || !is_id_char((unsigned char)s[i + l])))
+			break;
+	}
+	if (w == sizeof words / sizeof words[0])
+		return 0;
+	memset(supp, 0, sizeof *supp);
+	supp->kind = words[w].kind;
+	supp->src = src_off;
+	i += strlen(words[w].word);
+	for (;;) {
+		size_t st;
+		while (i < n && (isspace((unsigned char)s[i]) || s[i] == ','))
+			i++;
+		if (i >= n || !is_id_char((unsigned char)s[i]))
+			break;
+		st = i;
+		while (i < n && is_id_char((unsigned char)s[i]))
+			i++;
+		HL_GROW(supp->ids, ids_cap, supp->nids + 1);
+		HL_GROW(supp->id_src, src_cap, supp->nids + 1);
+		supp->ids[supp->nids] = hl_strndup(s + st, i - st);
+		supp->id_src[supp->nids] = src_off + st;
+		supp->nids++;
+	}
+	return 1;
+}

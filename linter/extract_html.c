@@ -1,0 +1,409 @@
+/* extract_html.c - the prose of an HTML page via libxml2, aligned back to the source bytes. */
+#include <ctype.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract.h"
+#include "html.h"
+
+/*
+ * libxml2 gives the tree with entities decoded but no source offsets. We walk
+ * the tree in document order and move a cursor through the source beside it:
+ * each text node is matched against the source, skipping tags and comments
+ * and decoding entities, so that every prose byte gets its exact offset.
+ * Where the two disagree (libxml2 repaired broken markup), the rest of that
+ * text node maps to the cursor: positions stay close, nothing is lost.
+ */
+
+typedef struct hx {
+	hl_doc *doc;
+	const char *d;
+	size_t cur, end;
+	int skip;         /* inside code, pre, ...: align but do not emit */
+} hx;
+
+enum cat { CAT_INLINE, CAT_BLOCK, CAT_SKIP, CAT_RAW, CAT_LINK, CAT_BREAK };
+
+static const struct {
+	const char *name;
+	enum cat cat;
+	enum hl_block_kind kind;
+} elements[] = {
+	{"script", CAT_RAW, 0}, {"style", CAT_RAW, 0}, {"xmp", CAT_RAW, 0},
+	{"iframe", CAT_RAW, 0}, {"noembed", CAT_RAW, 0}, {"noframes", CAT_RAW, 0},
+	{"textarea", CAT_RAW, 0}, {"plaintext", CAT_RAW, 0},
+	{"noscript", CAT_SKIP, 0}, {"template", CAT_SKIP, 0}, {"code", CAT_SKIP, 0},
+	{"pre", CAT_SKIP, 0}, {"kbd", CAT_SKIP, 0}, {"samp", CAT_SKIP, 0},
+	{"svg", CAT_SKIP, 0}, {"math", CAT_SKIP, 0}, {"select", CAT_SKIP, 0},
+	{"button", CAT_SKIP, 0}, {"object", CAT_SKIP, 0},
+	{"a", CAT_LINK, 0}, {"br", CAT_BREAK, 0}, {"hr", CAT_BREAK, 0},
+	{"title", CAT_BLOCK, HL_BLOCK_TITLE},
+	{"h1", CAT_BLOCK, HL_BLOCK_HEADING}, {"h2", CAT_BLOCK, HL_BLOCK_HEADING},
+	{"h3", CAT_BLOCK, HL_BLOCK_HEADING}, {"h4", CAT_BLOCK, HL_BLOCK_HEADING},
+	{"h5", CAT_BLOCK, HL_BLOCK_HEADING}, {"h6", CAT_BLOCK, HL_BLOCK_HEADING},
+	{"li", CAT_BLOCK, HL_BLOCK_ITEM}, {"dt", CAT_BLOCK, HL_BLOCK_ITEM},
+	{"dd", CAT_BLOCK, HL_BLOCK_ITEM}, {"td", CAT_BLOCK, HL_BLOCK_CELL},
+	{"th", CAT_BLOCK, HL_BLOCK_CELL}, {"caption", CAT_BLOCK, HL_BLOCK_CELL},
+	{"blockquote", CAT_BLOCK, HL_BLOCK_QUOTE}, {"figcaption", CAT_BLOCK, HL_BLOCK_PARA},
+	{"p", CAT_BLOCK, HL_BLOCK_PARA}, {"div", CAT_BLOCK, HL_BLOCK_PARA},
+	{"section", CAT_BLOCK, HL_BLOCK_PARA}, {"article", CAT_BLOCK, HL_BLOCK_PARA},
+	{"header", CAT_BLOCK, HL_BLOCK_PARA}, {"footer", CAT_BLOCK, HL_BLOCK_PARA},
+	{"main", CAT_BLOCK, HL_BLOCK_PARA}, {"nav", CAT_BLOCK, HL_BLOCK_PARA},
+	{"aside", CAT_BLOCK, HL_BLOCK_PARA}, {"ul", CAT_BLOCK, HL_BLOCK_PARA},
+	{"ol", CAT_BLOCK, HL_BLOCK_PARA}, {"dl", CAT_BLOCK, HL_BLOCK_PARA},
+	{"table", CAT_BLOCK, HL_BLOCK_PARA}, {"tr", CAT_BLOCK, HL_BLOCK_PARA},
+	{"thead", CAT_BLOCK, HL_BLOCK_PARA}, {"tbody", CAT_BLOCK, HL_BLOCK_PARA},
+	{"tfoot", CAT_BLOCK, HL_BLOCK_PARA}, {"figure", CAT_BLOCK, HL_BLOCK_PARA},
+	{"address", CAT_BLOCK, HL_BLOCK_PARA}, {"details", CAT_BLOCK, HL_BLOCK_PARA},
+	{"summary", CAT_BLOCK, HL_BLOCK_PARA}, {"fieldset", CAT_BLOCK, HL_BLOCK_PARA},
+	{"legend", CAT_BLOCK, HL_BLOCK_PARA}, {"form", CAT_BLOCK, HL_BLOCK_PARA},
+	{"body", CAT_BLOCK, HL_BLOCK_PARA}, {"head", CAT_BLOCK, HL_BLOCK_PARA},
+	{"center", CAT_BLOCK, HL_BLOCK_PARA}, {"menu", CAT_BLOCK, HL_BLOCK_PARA},
+};
+
+static int category(const xmlNode *n, enum hl_block_kind *kind)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof elements / sizeof elements[0]; i++)
+		if (!strcmp((const char *)n->name, elements[i].name)) {
+			*kind = elements[i].kind;
+			return elements[i].cat;
+		}
+	return CAT_INLINE;
+}
+
+static size_t put_utf8(unsigned long cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+size_t hl_html_entity(const char *s, size_t n, char out[8], size_t *outlen)
+{
+	size_t i = 1;
+	unsigned long cp = 0;
+
+	if (n < 3 || s[0] != '&')
+		return 0;
+	if (s[1] == '#') {
+		int hex = n > 2 && (s[2] == 'x' || s[2] == 'X');
+		size_t digits = 0;
+		i = hex ? 3 : 2;
+		while (i < n && digits < 8 && (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i]))) {
+			cp = cp * (hex ? 16 : 10) + (unsigned long)(isdigit((unsigned char)s[i]) ? s[i] - '0'
+							     : (tolower((unsigned char)s[i]) - 'a' + 10));
+			i++;
+			digits++;
+		}
+		if (digits == 0 || cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		if (i < n && s[i] == ';')
+			i++;
+	} else {
+		char name[33];
+		const htmlEntityDesc *e;
+		while (i < n && i < 33 && isalnum((unsigned char)s[i]))
+			i++;
+		if (i == 1 || i >= n || s[i] != ';')
+			return 0;
+		memcpy(name, s + 1, i - 1);
+		name[i - 1] = '\0';
+		if ((e = htmlEntityLookup((const xmlChar *)name)) == NULL)
+			return 0;
+		cp = e->value;
+		i++;
+	}
+	*outlen = put_utf8(cp, out);
+	return i;
+}
+
+/* End of the tag, comment or declaration at d[p] == '<', or p when it is a stray '<'. */
+static size_t markup_end(const char *d, size_t p, size_t end)
+{
+	size_t q;
+	char quote = 0;
+
+	if (end - p >= 4 && !memcmp(d + p, "<!--", 4)) {
+		for (q = p + 4; q + 2 < end; q++)
+			if (!memcmp(d + q, "-->", 3))
+				return q + 3;
+		return end;
+	}
+	if (p + 1 >= end)
+		return p;
+	if (d[p + 1] == '!' || d[p + 1] == '?') {
+		const char *gt = memchr(d + p, '>', end - p);
+		return gt ? (size_t)(gt - d) + 1 : end;
+	}
+	if (d[p + 1] != '/' && !isalpha((unsigned char)d[p + 1]))
+		return p;
+	for (q = p + 1; q < end; q++) {
+		if (quote) {
+			if (d[q] == quote)
+				quote = 0;
+		} else if (d[q] == '"' || d[q] == '\'') {
+			if (q > 0 && d[q - 1] == '=')
+				quote = d[q];
+		} else if (d[q] == '>')
+			return q + 1;
+	}
+	return end;
+}
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static void emit(hx *X, size_t p, size_t n)
+{
+	if (!X->skip)
+		hl_doc_text(X->doc, X->d + p, n, p);
+}
+
+/* Match text node T against the source from the cursor, emitting it with exact offsets. */
+static void align(hx *X, const char *T, size_t tn, int raw)
+{
+	const char *d = X->d;
+	size_t i = 0, p = X->cur, end = X->end;
+
+	while (i < tn) {
+		unsigned char s, t = (unsigned char)T[i];
+		char buf[8];
+		size_t bl, q, k;
+
+		if (p >= end)
+			break;
+		s = (unsigned char)d[p];
+		if (s == t && s != '<' && s != '&' && s != '\r') {
+			for (k = 0; i + k < tn && p + k < end && d[p + k] == T[i + k] && d[p + k] != '<' &&
+				    d[p + k] != '&' && d[p + k] != '\r';
+			     k++)
+				;
+			emit(X, p, k);
+			i += k;
+			p += k;
+			continue;
+		}
+		if (s == '<' && !raw && (q = markup_end(d, p, end)) > p) {
+			p = q;
+			continue;
+		}
+		if (s == '&' && (q = hl_html_entity(d + p, end - p, buf, &bl)) > 0 && bl <= tn - i &&
+		    !memcmp(buf, T + i, bl)) {
+			if (!X->skip)
+				hl_doc_synth(X->doc, buf, bl, p, p + q);
+			i += bl;
+			p += q;
+			continue;
+		}
+		if (s == t) { /* a literal '<' or '&' */
+			emit(X, p, 1);
+			i++;
+			p++;
+			continue;
+		}
+		if (is_space(s)) { /* white space libxml2 dropped or folded */
+			if (!X->skip)
+				hl_doc_space(X->doc, p);
+			p++;
+			continue;
+		}
+		if (is_space(t)) {
+			i++;
+			continue;
+		}
+		break; /* the tree and the source disagree */
+	}
+	if (i < tn && !X->skip) {
+		size_t at = p < end ? p : (end > 0 ? end - 1 : 0);
+		hl_doc_synth(X->doc, T + i, tn - i, at, at + 1);
+	}
+	X->cur = p;
+}
+
+/* Move the cursor past the end tag of a raw-text element such as <script>. */
+static void skip_raw(hx *X, const char *name)
+{
+	size_t n = strlen(name), p;
+
+	for (p = X->cur; p + n + 2 <= X->end; p++)
+		if (X->d[p] == '<' && X->d[p + 1] == '/' && !strncasecmp(X->d + p + 2, name, n)) {
+			size_t q = markup_end(X->d, p, X->end);
+			X->cur = q > p ? q : p + 2 + n;
+			return;
+		}
+	X->cur = X->end;
+}
+
+/* Move the cursor past the start tag <name ...> when it is next in the source. */
+static void skip_start_tag(hx *X, const char *name)
+{
+	size_t p = X->cur, n = strlen(name);
+
+	while (p < X->end) {
+		size_t q;
+		if (is_space((unsigned char)X->d[p])) {
+			p++;
+			continue;
+		}
+		if (X->d[p] != '<' || (q = markup_end(X->d, p, X->end)) == p)
+			return;
+		if (!strncasecmp(X->d + p + 1, name, n)) {
+			X->cur = q;
+			return;
+		}
+		p = q;
+	}
+}
+
+static void comment(hx *X, const xmlNode *n)
+{
+	size_t p;
+	hl_supp supp;
+
+	for (p = X->cur; p + 4 <= X->end; p++)
+		if (!memcmp(X->d + p, "<!--", 4))
+			break;
+	if (p + 4 > X->end)
+		return;
+	X->cur = markup_end(X->d, p, X->end);
+	(void)n;
+	if (hl_supp_parse(X->d + p + 4, X->cur - p - 4 - (X->cur - p >= 7 ? 3 : 0), p + 4, &supp)) {
+		size_t line, col;
+		hl_source_pos(X->doc->src, X->cur > 0 ? X->cur - 1 : 0, &line, &col);
+		supp.line = line;
+		hl_doc_add_supp(X->doc, &supp);
+	}
+}
+
+static int enter(hx *X, xmlNode *n)
+{
+	enum hl_block_kind kind = HL_BLOCK_PARA;
+	xmlChar *href;
+
+	switch (n->type) {
+	case XML_TEXT_NODE:
+	case XML_CDATA_SECTION_NODE:
+		if (n->content != NULL)
+			align(X, (const char *)n->content, strlen((const char *)n->content),
+			      n->parent != NULL && n->parent->name != NULL &&
+				      !strcmp((const char *)n->parent->name, "title"));
+		return 0;
+	case XML_COMMENT_NODE:
+		comment(X, n);
+		return 0;
+	case XML_ELEMENT_NODE:
+		break;
+	default:
+		return 1;
+	}
+	switch (category(n, &kind)) {
+	case CAT_RAW:
+		skip_raw(X, (const char *)n->name);
+		return 0;
+	case CAT_SKIP:
+		X->skip++;
+		return 1;
+	case CAT_BLOCK:
+		if (!X->skip)
+			hl_doc_block_begin(X->doc, kind);
+		if (kind == HL_BLOCK_TITLE)
+			skip_start_tag(X, "title");
+		return 1;
+	case CAT_BREAK:
+		if (!X->skip)
+			hl_doc_block_end(X->doc);
+		return 0;
+	case CAT_LINK:
+		if (!X->skip && (href = xmlGetProp(n, (const xmlChar *)"href")) != NULL) {
+			hl_doc_link_begin(X->doc, (const char *)href, strlen((const char *)href));
+			xmlFree(href);
+		}
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+static void leave(hx *X, xmlNode *n)
+{
+	enum hl_block_kind kind;
+
+	if (n->type != XML_ELEMENT_NODE)
+		return;
+	switch (category(n, &kind)) {
+	case CAT_SKIP:
+		X->skip--;
+		break;
+	case CAT_BLOCK:
+		if (!X->skip)
+			hl_doc_block_end(X->doc);
+		break;
+	case CAT_LINK:
+		if (!X->skip)
+			hl_doc_link_end(X->doc);
+		break;
+	default:
+		break;
+	}
+}
+
+void hl_html_region(hl_doc *doc, size_t start, size_t end)
+{
+	hx X = {doc, doc->src->data, start, end, 0};
+	htmlDocPtr hd;
+	xmlNode *n;
+
+	if (end <= start)
+		return;
+	hd = htmlReadMemory(doc->src->data + start, (int)(end - start > 0x7fffffff ? 0x7fffffff : end - start),
+			    NULL, "UTF-8",
+			    HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+	if (hd == NULL)
+		return;
+	n = hd->children;
+	while (n != NULL) {
+		if (enter(&X, n) && n->children != NULL) {
+			n = n->children;
+			continue;
+		}
+		leave(&X, n);
+		while (n->next == NULL) {
+			n = n->parent;
+			if (n == NULL || n == (xmlNode *)hd)
+				goto done;
+			leave(&X, n);
+		}
+		n = n->next;
+	}
+done:
+	hl_doc_block_end(doc);
+	xmlFreeDoc(hd);
+}
+
+void hl_extract_html(hl_doc *doc)
+{
+	hl_html_region(doc, doc->src->bom, doc->src->len);
+}

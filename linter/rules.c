@@ -1,0 +1,1109 @@
+/* rules.c - reading rule packs with libyaml, validating them, compiling their patterns. */
+#include "rules.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "util.h"
+
+/* ORDER: enum hl_severity */
+static const char *const severity_names[] = {"suggestion", "warning", "error", "none", NULL};
+/* ORDER: enum hl_kind */
+static const char *const kind_names[] = {"pattern", "swap", "require", NULL};
+/* ORDER: enum hl_scope */
+static const char *const scope_names[] = {"sentence", "paragraph", "document", NULL};
+
+const char *hl_severity_name(enum hl_severity s) { return severity_names[s]; }
+const char *hl_kind_name(enum hl_kind k) { return kind_names[k]; }
+const char *hl_scope_name(enum hl_scope s) { return scope_names[s]; }
+
+int hl_severity_parse(const char *s, enum hl_severity *out)
+{
+	int i;
+
+	for (i = 0; severity_names[i] != NULL; i++)
+		if (strcmp(s, severity_names[i]) == 0) {
+			*out = (enum hl_severity)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* ---- pattern sources kept until compile time ---- */
+
+typedef struct pat {
+	char *s;
+	hl_loc loc;
+	int exact;   /* the scalar is on one line, so offsets map to columns */
+	int shift;   /* 1 when the scalar is quoted */
+	int literal; /* a words: entry, not a regex */
+} pat;
+
+typedef struct patlist {
+	pat *v;
+	size_t n, cap;
+} patlist;
+
+typedef struct rule_src {
+	patlist match, unless, unless_before, when, require;
+} rule_src;
+
+typedef struct pset {
+	char *name;
+	patlist items;
+	hl_loc loc;
+} pset;
+
+typedef struct lstate {
+	pset *sets;
+	size_t nsets, sets_cap;
+	rule_src *rs;        /* ORDER: parallel to hl_rules.v */
+	size_t rs_cap;
+} lstate;
+
+static void patlist_release(patlist *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->n; i++)
+		free(pl->v[i].s);
+	free(pl->v);
+	memset(pl, 0, sizeof *pl);
+}
+
+static lstate *state(hl_rules *rules)
+{
+	if (rules->priv == NULL)
+		rules->priv = hl_calloc(1, sizeof(lstate));
+	return rules->priv;
+}
+
+void hl_rules_init(hl_rules *rules)
+{
+	memset(rules, 0, sizeof *rules);
+}
+
+static void rule_release(hl_rule *r)
+{
+	size_t i;
+
+	free(r->id);
+	free(r->pack);
+	free(r->message);
+	free(r->why);
+	free(r->source);
+	pcre2_code_free(r->match);
+	pcre2_code_free(r->unless);
+	pcre2_code_free(r->unless_before);
+	pcre2_code_free(r->when);
+	pcre2_code_free(r->require);
+	for (i = 0; i < r->nswaps; i++) {
+		free(r->swaps[i].phrase);
+		free(r->swaps[i].suggest);
+	}
+	free(r->swaps);
+	for (i = 0; i < r->nexamples; i++) {
+		free(r->examples[i].text);
+		free(r->examples[i].spans);
+	}
+	free(r->examples);
+}
+
+static void state_release(hl_rules *rules)
+{
+	lstate *st = rules->priv;
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->nsets; i++) {
+		free(st->sets[i].name);
+		patlist_release(&st->sets[i].items);
+	}
+	free(st->sets);
+	for (i = 0; i < rules->n; i++) {
+		patlist_release(&st->rs[i].match);
+		patlist_release(&st->rs[i].unless);
+		patlist_release(&st->rs[i].unless_before);
+		patlist_release(&st->rs[i].when);
+		patlist_release(&st->rs[i].require);
+	}
+	free(st->rs);
+	free(st);
+	rules->priv = NULL;
+}
+
+void hl_rules_release(hl_rules *rules)
+{
+	size_t i;
+
+	state_release(rules);
+	for (i = 0; i < rules->n; i++)
+		rule_release(&rules->v[i]);
+	free(rules->v);
+	for (i = 0; i < rules->nfiles; i++)
+		free(rules->files[i]);
+	free(rules->files);
+	memset(rules, 0, sizeof *rules);
+}
+
+hl_rule *hl_rules_find(const hl_rules *rules, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rules->n; i++)
+		if (strcmp(rules->v[i].id, id) == 0)
+			return &rules->v[i];
+	return NULL;
+}
+
+/* ---- loader ---- */
+
+typedef struct loader {
+	hl_rules *rules;
+	const char *file;
+	yaml_document_t *doc;
+	FILE *err;
+	int errors;
+	const char *rule_id; /* for messages */
+} loader;
+
+static void msg_at(loader *L, unsigned long line, unsigned long col, const char *fmt, va_list ap)
+{
+	hl_buf b = HL_BUF_INIT;
+
+	hl_buf_addf(&b, "hypelint: %s:%lu:%lu: error: ", L->file, line, col);
+	if (L->rule_id != NULL)
+		hl_buf_addf(&b, "rule '%s': ", L->rule_id);
+	hl_buf_vaddf(&b, fmt, ap);
+	hl_buf_addc(&b, '\n');
+	fputs(b.s, L->err);
+	hl_buf_release(&b);
+	L->errors++;
+}
+
+static void lerr_at(loader *L, hl_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void lerr_at(loader *L, hl_loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_at(L, loc.line, loc.col, fmt, ap);
+	va_end(ap);
+}
+
+static hl_loc node_loc(loader *L, const yaml_node_t *n)
+{
+	hl_loc loc = {L->file, n->start_mark.line + 1, n->start_mark.column + 1};
+	return loc;
+}
+
+static void lerr(loader *L, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void lerr(loader *L, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_at(L, n->start_mark.line + 1, n->start_mark.column + 1, fmt, ap);
+	va_end(ap);
+}
+
+static yaml_node_t *node(loader *L, int idx)
+{
+	return yaml_document_get_node(L->doc, idx);
+}
+
+static const char *node_type_name(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		return "a string";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	default:
+		return "nothing";
+	}
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+/* The string value of n, or NULL after an error naming `what`. */
+static const char *want_str(loader *L, const yaml_node_t *n, const char *what)
+{
+	if (n->type != YAML_SCALAR_NODE) {
+		lerr(L, n, "'%s' must be a string, not %s", what, node_type_name(n));
+		return NULL;
+	}
+	if (n->data.scalar.length == 0 && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+		lerr(L, n, "'%s' must not be empty", what);
+		return NULL;
+	}
+	return scalar(n);
+}
+
+static int want_bool(loader *L, const yaml_node_t *n, const char *what, int *out)
+{
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		goto bad;
+	s = scalar(n);
+	if (!strcmp(s, "true") || !strcmp(s, "yes")) {
+		*out = 1;
+		return 0;
+	}
+	if (!strcmp(s, "false") || !strcmp(s, "no")) {
+		*out = 0;
+		return 0;
+	}
+bad:
+	lerr(L, n, "'%s' must be true or false", what);
+	return -1;
+}
+
+/* Report an unknown key, with the closest known one as a hint. */
+static void unknown_key(loader *L, const yaml_node_t *k, const char *const *known, const char *where)
+{
+	const char *best = NULL;
+	size_t bd = (size_t)-1, d;
+	int i;
+
+	for (i = 0; known[i] != NULL; i++) {
+		d = hl_edit_distance(scalar(k), known[i]);
+		if (d < bd) {
+			bd = d;
+			best = known[i];
+		}
+	}
+	if (best != NULL && bd <= 2 && bd < strlen(scalar(k)))
+		lerr(L, k, "unknown key '%s' in %s (did you mean '%s'?)", scalar(k), where, best);
+	else
+		lerr(L, k, "unknown key '%s' in %s", scalar(k), where);
+}
+
+static int lookup(const char *s, const char *const *names)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int is_kebab(const char *s)
+{
+	const char *p;
+
+	if (!islower((unsigned char)*s))
+		return 0;
+	for (p = s; *p; p++) {
+		if (islower((unsigned char)*p) || isdigit((unsigned char)*p))
+			continue;
+		if (*p == '-' && p[1] != '-' && p[1] != '\0')
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+static void add_pat(loader *L, patlist *pl, const yaml_node_t *n, int literal)
+{
+	pat p;
+
+	p.s = hl_strndup(scalar(n), n->data.scalar.length);
+	p.loc = node_loc(L, n);
+	p.exact = n->start_mark.line == n->end_mark.line &&
+		  (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ||
+		   n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+		   n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+	p.shift = n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+		  n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	p.literal = literal;
+	HL_GROW(pl->v, pl->cap, pl->n + 1);
+	pl->v[pl->n++] = p;
+}
+
+/* A string or a list of strings, appended to pl. */
+static void read_pats(loader *L, patlist *pl, const yaml_node_t *n, const char *what, int literal)
+{
+	yaml_node_item_t *it;
+
+	if (n->type == YAML_SCALAR_NODE) {
+		if (want_str(L, n, what))
+			add_pat(L, pl, n, literal);
+		return;
+	}
+	if (n->type != YAML_SEQUENCE_NODE) {
+		lerr(L, n, "'%s' must be a string or a list of strings, not %s", what, node_type_name(n));
+		return;
+	}
+	if (n->data.sequence.items.start == n->data.sequence.items.top)
+		lerr(L, n, "'%s' must not be an empty list", what);
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *c = node(L, *it);
+		if (want_str(L, c, what))
+			add_pat(L, pl, c, literal);
+	}
+}
+
+/* Split "text with [[span]]" into the text and its spans. */
+static void read_example(loader *L, hl_rule *r, const yaml_node_t *n, int fire)
+{
+	const char *s;
+	hl_example ex;
+	hl_buf b = HL_BUF_INIT;
+	size_t cap = 0, open = (size_t)-1;
+
+	if ((s = want_str(L, n, "examples")) == NULL)
+		return;
+	memset(&ex, 0, sizeof ex);
+	ex.fire = fire;
+	ex.loc = node_loc(L, n);
+	for (; *s; s++) {
+		if (s[0] == '[' && s[1] == '[') {
+			if (open != (size_t)-1) {
+				lerr(L, n, "example has '[[' inside another '[['");
+				goto fail;
+			}
+			open = b.len;
+			s++;
+		} else if (s[0] == ']' && s[1] == ']' && open != (size_t)-1) {
+			HL_GROW(ex.spans, cap, 2 * ex.nspans + 2);
+			ex.spans[2 * ex.nspans] = open;
+			ex.spans[2 * ex.nspans + 1] = b.len;
+			ex.nspans++;
+			open = (size_t)-1;
+			s++;
+		} else
+			hl_buf_addc(&b, *s);
+	}
+	if (open != (size_t)-1) {
+		lerr(L, n, "example has '[[' without ']]'");
+		goto fail;
+	}
+	if (fire && ex.nspans == 0) {
+		lerr(L, n, "a 'fire' example must mark what it reports with [[...]]");
+		goto fail;
+	}
+	if (!fire && ex.nspans > 0) {
+		lerr(L, n, "a 'pass' example must not mark spans with [[...]]");
+		goto fail;
+	}
+	ex.text = hl_buf_detach(&b);
+	r->examples = hl_reallocarray(r->examples, r->nexamples + 1, sizeof *r->examples);
+	r->examples[r->nexamples++] = ex;
+	return;
+fail:
+	free(ex.spans);
+	hl_buf_release(&b);
+}
+
+static void read_examples(loader *L, hl_rule *r, const yaml_node_t *n)
+{
+	static const char *const keys[] = {"fire", "pass", NULL};
+	yaml_node_pair_t *p;
+	yaml_node_item_t *it;
+
+	if (n->type != YAML_MAPPING_NODE) {
+		lerr(L, n, "'examples' must be a mapping with 'fire' and 'pass' lists");
+		return;
+	}
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(L, p->key), *v = node(L, p->value);
+		int which;
+		if (k->type != YAML_SCALAR_NODE) {
+			lerr(L, k, "keys must be strings");
+			continue;
+		}
+		if ((which = lookup(scalar(k), keys)) < 0) {
+			unknown_key(L, k, keys, "examples");
+			continue;
+		}
+		if (v->type != YAML_SEQUENCE_NODE) {
+			lerr(L, v, "'%s' must be a list of strings", scalar(k));
+			continue;
+		}
+		for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
+			read_example(L, r, node(L, *it), which == 0);
+	}
+}
+
+static void read_swaps(loader *L, hl_rule *r, const yaml_node_t *n)
+{
+	yaml_node_pair_t *p;
+
+	if (n->type != YAML_MAPPING_NODE) {
+		lerr(L, n, "'swaps' must be a mapping of phrase: suggestion");
+		return;
+	}
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(L, p->key), *v = node(L, p->value);
+		const char *ks = want_str(L, k, "swaps"), *vs = want_str(L, v, "swaps");
+		if (ks == NULL || vs == NULL)
+			continue;
+		r->swaps = hl_reallocarray(r->swaps, r->nswaps + 1, sizeof *r->swaps);
+		r->swaps[r->nswaps].phrase = hl_strdup(ks);
+		r->swaps[r->nswaps].suggest = hl_strdup(vs);
+		r->nswaps++;
+	}
+}
+
+/* ORDER: the KEY_ enum and rule_keys[] */
+enum {
+	KEY_ID, KEY_KIND, KEY_SEVERITY, KEY_SCOPE, KEY_MESSAGE, KEY_WHY, KEY_SOURCE,
+	KEY_WORDS, KEY_PATTERNS, KEY_PATTERN, KEY_UNLESS, KEY_WHEN, KEY_REQUIRE, KEY_MIN,
+	KEY_SWAPS, KEY_EXAMPLES, KEY_CASE, KEY_ENABLED, KEY_UNLESS_BEFORE, KEY_UNLESS_SCOPE,
+	KEY__N
+};
+static const char *const rule_keys[] = {
+	"id", "kind", "severity", "scope", "message", "why", "source",
+	"words", "patterns", "pattern", "unless", "when", "require", "min",
+	"swaps", "examples", "case-sensitive", "enabled", "unless-before", "unless-scope", NULL};
+
+/* Which keys each kind accepts beyond the common ones. */
+static int key_fits_kind(int key, enum hl_kind kind)
+{
+	switch (key) {
+	case KEY_WORDS:
+	case KEY_PATTERNS:
+	case KEY_PATTERN:
+		return kind == HL_KIND_PATTERN;
+	case KEY_UNLESS:
+	case KEY_UNLESS_BEFORE:
+	case KEY_UNLESS_SCOPE:
+		return kind != HL_KIND_REQUIRE;
+	case KEY_WHEN:
+		return kind != HL_KIND_SWAP;
+	case KEY_REQUIRE:
+	case KEY_MIN:
+		return kind == HL_KIND_REQUIRE;
+	case KEY_SWAPS:
+		return kind == HL_KIND_SWAP;
+	default:
+		return 1;
+	}
+}
+
+static void read_rule(loader *L, const yaml_node_t *n, const char *pack)
+{
+	hl_rules *rules = L->rules;
+	lstate *st = state(rules);
+	const yaml_node_t *seen[KEY__N] = {0};
+	yaml_node_pair_t *p;
+	hl_rule r;
+	rule_src rs;
+	int kind_ok = 0, key, errors0 = L->errors;
+	const char *s;
+
+	if (n->type != YAML_MAPPING_NODE) {
+		lerr(L, n, "a rule must be a mapping, not %s", node_type_name(n));
+		return;
+	}
+	memset(&r, 0, sizeof r);
+	memset(&rs, 0, sizeof rs);
+	r.enabled = 1;
+	r.min = 1;
+	r.loc = node_loc(L, n);
+	/* find the id first, so that every message can name the rule */
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(L, p->key), *v = node(L, p->value);
+		if (k->type == YAML_SCALAR_NODE && !strcmp(scalar(k), "id") && v->type == YAML_SCALAR_NODE)
+			L->rule_id = scalar(v);
+	}
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(L, p->key), *v = node(L, p->value);
+		if (k->type != YAML_SCALAR_NODE) {
+			lerr(L, k, "keys must be strings");
+			continue;
+		}
+		if ((key = lookup(scalar(k), rule_keys)) < 0) {
+			unknown_key(L, k, rule_keys, "a rule");
+			continue;
+		}
+		if (seen[key]) {
+			lerr(L, k, "key '%s' appears twice (first at line %lu)", scalar(k),
+			     (unsigned long)seen[key]->start_mark.line + 1);
+			continue;
+		}
+		seen[key] = k;
+		switch (key) {
+		case KEY_ID:
+			if ((s = want_str(L, v, "id")) == NULL)
+				break;
+			if (!is_kebab(s)) {
+				lerr(L, v, "id '%s' must be kebab-case (lower-case words joined by '-')", s);
+				break;
+			}
+			r.id = hl_strdup(s);
+			break;
+		case KEY_KIND:
+			if ((s = want_str(L, v, "kind")) == NULL)
+				break;
+			if (lookup(s, kind_names) < 0) {
+				lerr(L, v, "unknown kind '%s' (expected pattern, swap or require)", s);
+				break;
+			}
+			r.kind = (enum hl_kind)lookup(s, kind_names);
+			kind_ok = 1;
+			break;
+		case KEY_SEVERITY:
+			if ((s = want_str(L, v, "severity")) == NULL)
+				break;
+			if (hl_severity_parse(s, &r.severity) != 0 || r.severity == HL_SEV_NONE) {
+				lerr(L, v, "unknown severity '%s' (expected error, warning or suggestion)", s);
+			}
+			break;
+		case KEY_SCOPE:
+			if ((s = want_str(L, v, "scope")) == NULL)
+				break;
+			if (lookup(s, scope_names) < 0)
+				lerr(L, v, "unknown scope '%s' (expected sentence, paragraph or document)", s);
+			else
+				r.scope = (enum hl_scope)lookup(s, scope_names);
+			break;
+		case KEY_MESSAGE:
+			if ((s = want_str(L, v, "message")) != NULL)
+				r.message = hl_strdup(s);
+			break;
+		case KEY_WHY:
+			if ((s = want_str(L, v, "why")) != NULL)
+				r.why = hl_strdup(s);
+			break;
+		case KEY_SOURCE:
+			if ((s = want_str(L, v, "source")) != NULL)
+				r.source = hl_strdup(s);
+			break;
+		case KEY_WORDS:
+			read_pats(L, &rs.match, v, "words", 1);
+			break;
+		case KEY_PATTERNS:
+			read_pats(L, &rs.match, v, "patterns", 0);
+			break;
+		case KEY_PATTERN:
+			if (want_str(L, v, "pattern"))
+				add_pat(L, &rs.match, v, 0);
+			break;
+		case KEY_UNLESS:
+			read_pats(L, &rs.unless, v, "unless", 0);
+			break;
+		case KEY_WHEN:
+			read_pats(L, &rs.when, v, "when", 0);
+			break;
+		case KEY_UNLESS_BEFORE:
+			read_pats(L, &rs.unless_before, v, "unless-before", 0);
+			break;
+		case KEY_UNLESS_SCOPE:
+			if ((s = want_str(L, v, "unless-scope")) == NULL)
+				break;
+			if (!strcmp(s, "next-sentence"))
+				r.unless_next = 1;
+			else if (strcmp(s, "same"))
+				lerr(L, v, "unknown unless-scope '%s' (expected same or next-sentence)", s);
+			break;
+		case KEY_REQUIRE:
+			read_pats(L, &rs.require, v, "require", 0);
+			break;
+		case KEY_MIN: {
+			char *end;
+			if ((s = want_str(L, v, "min")) == NULL)
+				break;
+			errno = 0;
+			r.min = strtoul(s, &end, 10);
+			if (!isdigit((unsigned char)*s) || *end != '\0' || errno != 0 || r.min == 0)
+				lerr(L, v, "'min' must be a whole number of at least 1, not '%s'", s);
+			break;
+		}
+		case KEY_SWAPS:
+			read_swaps(L, &r, v);
+			break;
+		case KEY_EXAMPLES:
+			read_examples(L, &r, v);
+			break;
+		case KEY_CASE:
+			want_bool(L, v, "case-sensitive", &r.case_sensitive);
+			break;
+		case KEY_ENABLED:
+			want_bool(L, v, "enabled", &r.enabled);
+			break;
+		}
+	}
+	{
+		static const int required[] = {KEY_ID, KEY_KIND, KEY_SEVERITY, KEY_SCOPE, KEY_MESSAGE, KEY_WHY};
+		size_t i;
+		for (i = 0; i < sizeof required / sizeof required[0]; i++)
+			if (!seen[required[i]])
+				lerr(L, n, "missing required key '%s'", rule_keys[required[i]]);
+	}
+	if (kind_ok) {
+		for (key = 0; key < KEY__N; key++)
+			if (seen[key] && !key_fits_kind(key, r.kind))
+				lerr(L, seen[key], "key '%s' does not apply to kind '%s'", rule_keys[key],
+				     kind_names[r.kind]);
+		if (r.kind == HL_KIND_PATTERN && rs.match.n == 0 && !seen[KEY_WORDS] &&
+		    !seen[KEY_PATTERNS] && !seen[KEY_PATTERN])
+			lerr(L, n, "a pattern rule needs 'words' or 'patterns'");
+		if (r.kind == HL_KIND_SWAP && r.nswaps == 0 && !seen[KEY_SWAPS])
+			lerr(L, n, "a swap rule needs 'swaps'");
+		if (r.kind == HL_KIND_REQUIRE && (!seen[KEY_WHEN] || !seen[KEY_REQUIRE]))
+			lerr(L, n, "a require rule needs 'when' and 'require'");
+		if (r.kind == HL_KIND_REQUIRE && seen[KEY_SCOPE] && r.scope != HL_SCOPE_DOCUMENT)
+			lerr(L, seen[KEY_SCOPE], "a require rule works on the whole document: use 'scope: document'");
+	}
+	if (r.message != NULL && strstr(r.message, "{suggestion}") && kind_ok && r.kind != HL_KIND_SWAP)
+		lerr(L, seen[KEY_MESSAGE], "'{suggestion}' in the message needs kind 'swap'");
+	if (r.id != NULL) {
+		hl_rule *dup = hl_rules_find(rules, r.id);
+		if (dup != NULL)
+			lerr(L, seen[KEY_ID], "duplicate rule id '%s' (first defined at %s:%lu:%lu)", r.id,
+			     dup->loc.file, dup->loc.line, dup->loc.col);
+	}
+	L->rule_id = NULL;
+	if (L->errors != errors0) {
+		rule_release(&r);
+		patlist_release(&rs.match);
+		patlist_release(&rs.unless);
+		patlist_release(&rs.unless_before);
+		patlist_release(&rs.when);
+		patlist_release(&rs.require);
+		return;
+	}
+	r.pack = hl_strdup(pack);
+	HL_GROW(rules->v, rules->cap, rules->n + 1);
+	if (st->rs_cap < rules->cap) {
+		st->rs = hl_reallocarray(st->rs, rules->cap, sizeof *st->rs);
+		st->rs_cap = rules->cap;
+	}
+	st->rs[rules->n] = rs;
+	rules->v[rules->n++] = r;
+}
+
+static void read_sets(loader *L, const yaml_node_t *n)
+{
+	lstate *st = state(L->rules);
+	yaml_node_pair_t *p;
+	size_t i;
+
+	if (n->type != YAML_MAPPING_NODE) {
+		lerr(L, n, "'sets' must be a mapping of name: [patterns]");
+		return;
+	}
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(L, p->key), *v = node(L, p->value);
+		const char *name = want_str(L, k, "sets");
+		pset set;
+		int errors0 = L->errors;
+
+		if (name == NULL)
+			continue;
+		if (!is_kebab(name)) {
+			lerr(L, k, "set name '%s' must be kebab-case", name);
+			continue;
+		}
+		for (i = 0; i < st->nsets; i++)
+			if (!strcmp(st->sets[i].name, name))
+				break;
+		if (i < st->nsets) {
+			lerr(L, k, "duplicate pattern set '%s' (first defined at %s:%lu:%lu)", name,
+			     st->sets[i].loc.file, st->sets[i].loc.line, st->sets[i].loc.col);
+			continue;
+		}
+		memset(&set, 0, sizeof set);
+		read_pats(L, &set.items, v, "sets", 0);
+		for (i = 0; i < set.items.n; i++)
+			if (set.items.v[i].s[0] == '@')
+				lerr_at(L, set.items.v[i].loc, "a set cannot include another set ('%s')",
+					set.items.v[i].s);
+		if (L->errors != errors0) {
+			patlist_release(&set.items);
+			continue;
+		}
+		set.name = hl_strdup(name);
+		set.loc = node_loc(L, k);
+		HL_GROW(st->sets, st->sets_cap, st->nsets + 1);
+		st->sets[st->nsets++] = set;
+	}
+}
+
+static void read_file_doc(loader *L, const char *path)
+{
+	static const char *const top_keys[] = {"pack", "description", "sets", "rules", NULL};
+	yaml_node_t *root = yaml_document_get_root_node(L->doc), *rules_node = NULL;
+	yaml_node_pair_t *p;
+	yaml_node_item_t *it;
+	char *pack = NULL;
+
+	if (root == NULL) {
+		lerr_at(L, (hl_loc){L->file, 1, 1}, "empty rule file");
+		return;
+	}
+	if (root->type != YAML_MAPPING_NODE) {
+		lerr(L, root, "a rule file must be a mapping with 'pack', 'sets' and 'rules'");
+		return;
+	}
+	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(L, p->key), *v = node(L, p->value);
+		const char *s;
+		if (k->type != YAML_SCALAR_NODE) {
+			lerr(L, k, "keys must be strings");
+			continue;
+		}
+		switch (lookup(scalar(k), top_keys)) {
+		case 0:
+			if ((s = want_str(L, v, "pack")) != NULL) {
+				if (!is_kebab(s))
+					lerr(L, v, "pack name '%s' must be kebab-case", s);
+				free(pack);
+				pack = hl_strdup(s);
+			}
+			break;
+		case 1:
+			want_str(L, v, "description");
+			break;
+		case 2:
+			read_sets(L, v);
+			break;
+		case 3:
+			rules_node = v;
+			break;
+		default:
+			unknown_key(L, k, top_keys, "a rule file");
+		}
+	}
+	if (pack == NULL) {
+		const char *base = strrchr(path, '/');
+		size_t n;
+		base = base ? base + 1 : path;
+		n = strcspn(base, ".");
+		pack = hl_strndup(base, n);
+	}
+	if (rules_node != NULL) {
+		if (rules_node->type != YAML_SEQUENCE_NODE)
+			lerr(L, rules_node, "'rules' must be a list of rules");
+		else
+			for (it = rules_node->data.sequence.items.start;
+			     it < rules_node->data.sequence.items.top; it++)
+				read_rule(L, node(L, *it), pack);
+	}
+	free(pack);
+}
+
+static int load_file(hl_rules *rules, const char *path, FILE *err)
+{
+	loader L;
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	FILE *fp;
+	hl_buf data = HL_BUF_INIT;
+	char *name = hl_strdup(path);
+
+	HL_GROW(rules->files, rules->files_cap, rules->nfiles + 1);
+	rules->files[rules->nfiles++] = name;
+	memset(&L, 0, sizeof L);
+	L.rules = rules;
+	L.file = name;
+	L.err = err;
+	if ((fp = fopen(path, "rb")) == NULL) {
+		fprintf(err, "hypelint: %s: error: cannot open rule file: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (hl_read_stream(fp, &data) != 0) {
+		fprintf(err, "hypelint: %s: error: cannot read rule file: %s\n", path, strerror(errno));
+		fclose(fp);
+		hl_buf_release(&data);
+		return 1;
+	}
+	fclose(fp);
+	if (!yaml_parser_initialize(&parser))
+		hl_oom();
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data.s, data.len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		hl_loc loc = {name, parser.problem_mark.line + 1, parser.problem_mark.column + 1};
+		if (parser.error == YAML_MEMORY_ERROR)
+			hl_oom();
+		if (parser.context != NULL)
+			lerr_at(&L, loc, "invalid YAML: %s %s", parser.problem ? parser.problem : "syntax error",
+				parser.context);
+		else
+			lerr_at(&L, loc, "invalid YAML: %s", parser.problem ? parser.problem : "syntax error");
+		yaml_parser_delete(&parser);
+		hl_buf_release(&data);
+		return L.errors;
+	}
+	L.doc = &doc;
+	read_file_doc(&L, path);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	hl_buf_release(&data);
+	return L.errors;
+}
+
+static int has_yaml_ext(const char *name)
+{
+	size_t n = strlen(name);
+	return (n > 4 && !strcmp(name + n - 4, ".yml")) || (n > 5 && !strcmp(name + n - 5, ".yaml"));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int hl_rules_add_path(hl_rules *rules, const char *path, FILE *err)
+{
+	struct stat sb;
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	int errors = 0;
+
+	if (stat(path, &sb) != 0) {
+		fprintf(err, "hypelint: %s: error: cannot read rules: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return load_file(rules, path, err);
+	if ((d = opendir(path)) == NULL) {
+		fprintf(err, "hypelint: %s: error: cannot read rules: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || !has_yaml_ext(de->d_name))
+			continue;
+		HL_GROW(names, cap, n + 1);
+		names[n++] = hl_strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (i = 0; i < n; i++) {
+		hl_buf p = HL_BUF_INIT;
+		hl_buf_addf(&p, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
+		errors += load_file(rules, p.s, err);
+		hl_buf_release(&p);
+		free(names[i]);
+	}
+	free(names);
+	return errors;
+}
+
+/* ---- compiling ---- */
+
+/* The regex for a literal word or phrase: spaces match any white space, hyphens are optional. */
+static void word_regex(hl_buf *b, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p;
+
+	if (n && (isalnum((unsigned char)w[0]) || (unsigned char)w[0] >= 0x80))
+		hl_buf_adds(b, "\\b");
+	for (p = w; *p; p++) {
+		if (*p == ' ') {
+			hl_buf_adds(b, "\\s+");
+			while (p[1] == ' ')
+				p++;
+		} else if (*p == '-')
+			hl_buf_adds(b, "[-\\x{2010}\\x{2011}\\s]?");
+		else if (*p == '\'')
+			hl_buf_adds(b, "['\\x{2019}]");
+		else if (strchr("\\^$.|?*+()[]{}#", *p))
+			hl_buf_addc(b, '\\'), hl_buf_addc(b, *p);
+		else
+			hl_buf_addc(b, *p);
+	}
+	if (n && (isalnum((unsigned char)w[n - 1]) || (unsigned char)w[n - 1] >= 0x80))
+		hl_buf_adds(b, "\\b");
+}
+
+typedef struct compiler {
+	hl_rules *rules;
+	FILE *err;
+	int errors;
+} compiler;
+
+static void cerr(compiler *C, const hl_rule *r, hl_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void cerr(compiler *C, const hl_rule *r, hl_loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(C->err, "hypelint: %s:%lu:%lu: error: rule '%s': ", loc.file, loc.line, loc.col, r->id);
+	va_start(ap, fmt);
+	vfprintf(C->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', C->err);
+	C->errors++;
+}
+
+static pcre2_code *compile1(const char *re, uint32_t flags, int *code, PCRE2_SIZE *off)
+{
+	return pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, flags, code, off, NULL);
+}
+
+static const pset *find_set(lstate *st, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->nsets; i++)
+		if (!strcmp(st->sets[i].name, name))
+			return &st->sets[i];
+	return NULL;
+}
+
+/* Check one pattern on its own, so that an error points into it. Returns 0 when it compiles. */
+static int check_pat(compiler *C, const hl_rule *r, const pat *p, const char *re, uint32_t flags)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *c = compile1(re, flags, &code, &off);
+	PCRE2_UCHAR msg[256];
+	hl_loc loc = p->loc;
+
+	if (c != NULL) {
+		pcre2_code_free(c);
+		return 0;
+	}
+	pcre2_get_error_message(code, msg, sizeof msg);
+	if (p->exact && !p->literal)
+		loc.col += (unsigned long)p->shift + hl_utf8_count(p->s, off);
+	cerr(C, r, loc, "invalid pattern: %s at offset %lu of '%s'", (const char *)msg,
+	     (unsigned long)off, p->s);
+	return -1;
+}
+
+/* Join the patterns of pl (sets expanded) into one alternation and compile it with JIT. */
+static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl, int groups,
+				const char *suffix)
+{
+	lstate *st = C->rules->priv;
+	uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS);
+	hl_buf all = HL_BUF_INIT, one = HL_BUF_INIT;
+	pcre2_code *code = NULL;
+	size_t i, j, count = 0;
+	int bad = 0, ec;
+	PCRE2_SIZE off;
+
+	for (i = 0; i < pl->n; i++) {
+		const pat *p = &pl->v[i];
+		const pat *items = p;
+		size_t nitems = 1;
+		if (!p->literal && p->s[0] == '@') {
+			const pset *set = find_set(st, p->s + 1);
+			if (set == NULL) {
+				cerr(C, r, p->loc, "unknown pattern set '%s'", p->s);
+				bad = 1;
+				continue;
+			}
+			items = set->items.v;
+			nitems = set->items.n;
+		}
+		for (j = 0; j < nitems; j++) {
+			one.len = 0;
+			if (items[j].literal)
+				word_regex(&one, items[j].s);
+			else
+				hl_buf_adds(&one, items[j].s);
+			if (check_pat(C, r, &items[j], one.s, flags) != 0) {
+				bad = 1;
+				continue;
+			}
+			hl_buf_adds(&all, count ? "|" : "");
+			hl_buf_adds(&all, groups ? "(" : "(?:");
+			hl_buf_add(&all, one.s, one.len);
+			hl_buf_adds(&all, ")");
+			count++;
+		}
+	}
+	if (!bad && count > 0) {
+		if (suffix != NULL) {
+			hl_buf wrapped = HL_BUF_INIT;
+			hl_buf_addf(&wrapped, "(?:%s)%s", all.s, suffix);
+			hl_buf_release(&all);
+			all = wrapped;
+		}
+		code = compile1(all.s, flags, &ec, &off);
+		if (code == NULL) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(ec, msg, sizeof msg);
+			cerr(C, r, pl->v[0].loc, "patterns do not combine: %s", (const char *)msg);
+		} else
+			pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+	}
+	hl_buf_release(&all);
+	hl_buf_release(&one);
+	return code;
+}
+
+int hl_rules_compile(hl_rules *rules, FILE *err)
+{
+	lstate *st = state(rules);
+	compiler C = {rules, err, 0};
+	size_t i, j;
+
+	for (i = 0; i < rules->n; i++) {
+		hl_rule *r = &rules->v[i];
+		rule_src *rs = &st->rs[i];
+		int e0 = C.errors;
+		switch (r->kind) {
+		case HL_KIND_PATTERN:
+			r->match = compile_list(&C, r, &rs->match, 0, NULL);
+			break;
+		case HL_KIND_SWAP: {
+			patlist pl = {0};
+			for (j = 0; j < r->nswaps; j++) {
+				HL_GROW(pl.v, pl.cap, pl.n + 1);
+				pl.v[pl.n++] = (pat){r->swaps[j].phrase, r->loc, 0, 0, 1};
+			}
+			r->match = compile_list(&C, r, &pl, 1, NULL);
+			free(pl.v);
+			break;
+		}
+		case HL_KIND_REQUIRE:
+			r->require = compile_list(&C, r, &rs->require, 0, NULL);
+			break;
+		}
+		if (rs->when.n)
+			r->when = compile_list(&C, r, &rs->when, 0, NULL);
+		if (rs->unless.n)
+			r->unless = compile_list(&C, r, &rs->unless, 0, NULL);
+		if (rs->unless_before.n)
+			r->unless_before = compile_list(&C, r, &rs->unless_before, 0, "\\s*\\z");
+		if (C.errors == e0 && r->kind != HL_KIND_REQUIRE && r->match == NULL)
+			cerr(&C, r, r->loc, "no patterns to match");
+	}
+	state_release(rules);
+	return C.errors;
+}
+
+int hl_rules_check_examples(const hl_rules *rules, FILE *err)
+{
+	size_t i;
+	int errors = 0;
+
+	for (i = 0; i < rules->n; i++) {
+		const hl_rule *r = &rules->v[i];
+		size_t j, fire = 0, pass = 0;
+		for (j = 0; j < r->nexamples; j++)
+			r->examples[j].fire ? fire++ : pass++;
+		if (fire == 0 || pass == 0) {
+			fprintf(err, "hypelint: %s:%lu:%lu: error: rule '%s': needs examples that must fire and examples that must not (%s missing)\n",
+				r->loc.file, r->loc.line, r->loc.col, r->id,
+				fire == 0 && pass == 0 ? "both" : fire == 0 ? "'fire'" : "'pass'");
+			errors++;
+		}
+	}
+	return errors;
+}

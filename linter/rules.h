@@ -1,0 +1,93 @@
+/* rules.h - rule packs: loading YAML with libyaml, validating, compiling with PCRE2. */
+#ifndef HL_RULES_H
+#define HL_RULES_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+
+/* ORDER: hl_severity and severity_names[] in rules.c; higher is more severe. */
+enum hl_severity { HL_SEV_SUGGESTION, HL_SEV_WARNING, HL_SEV_ERROR, HL_SEV_NONE };
+/* ORDER: hl_kind and kind_names[] in rules.c. */
+enum hl_kind { HL_KIND_PATTERN, HL_KIND_SWAP, HL_KIND_REQUIRE };
+/* ORDER: hl_scope and scope_names[] in rules.c. */
+enum hl_scope { HL_SCOPE_SENTENCE, HL_SCOPE_PARAGRAPH, HL_SCOPE_DOCUMENT };
+
+/* A place in a rule file; lines and columns 1-based. file is owned by hl_rules. */
+typedef struct hl_loc {
+	const char *file;
+	unsigned long line, col;
+} hl_loc;
+
+/* One example of a rule: text with the spans it must report (none for "pass"). */
+typedef struct hl_example {
+	char *text;        /* the example with its [[ ]] markers removed */
+	size_t *spans;     /* byte ranges in text: start0, end0, start1, end1, ... */
+	size_t nspans;     /* number of ranges */
+	int fire;          /* 1: must report exactly the spans; 0: must stay silent */
+	hl_loc loc;
+} hl_example;
+
+typedef struct hl_swap {
+	char *phrase;
+	char *suggest;
+} hl_swap;
+
+/*
+ * A loaded rule. Immutable after hl_rules_load() except for `enabled`, which
+ * the command line sets before any file is linted; then rules may be shared
+ * by threads. Compiled patterns are owned by the rule.
+ */
+typedef struct hl_rule {
+	char *id;
+	char *pack;
+	char *message;     /* may hold {match} and, for swaps, {suggestion} */
+	char *why;
+	char *source;      /* where the rationale comes from (optional) */
+	enum hl_kind kind;
+	enum hl_severity severity;
+	enum hl_scope scope;
+	int case_sensitive;
+	int enabled;
+	pcre2_code *match;    /* pattern and swap: what is reported */
+	pcre2_code *unless;   /* cancels a match when it matches in the same scope */
+	pcre2_code *unless_before; /* cancels a match when it matches just before it */
+	int unless_next;      /* unless also looks in the next sentence of the paragraph */
+	pcre2_code *when;     /* pattern: the scope must match it too; require: what makes it apply */
+	pcre2_code *require;  /* require: what satisfies it */
+	unsigned long min;    /* require: matches of `when` needed */
+	hl_swap *swaps;
+	size_t nswaps;
+	hl_example *examples;
+	size_t nexamples;
+	hl_loc loc;
+} hl_rule;
+
+typedef struct hl_rules {
+	hl_rule *v;
+	size_t n, cap;
+	char **files;       /* names of the loaded files (owned) */
+	size_t nfiles, files_cap;
+	void *priv;         /* loader state: named sets */
+} hl_rules;
+
+void hl_rules_init(hl_rules *rules);
+/*
+ * Load a rule file, or every *.yml and *.yaml file of a directory (sorted by
+ * name). Problems are printed to err as "hypelint: FILE:LINE:COL: error: ..."
+ * and counted; the return value is the number of errors.
+ */
+int hl_rules_add_path(hl_rules *rules, const char *path, FILE *err);
+/* Resolve named sets and compile every pattern. Returns the number of errors. */
+int hl_rules_compile(hl_rules *rules, FILE *err);
+/* In test mode a rule without examples is an error. Returns the number of errors. */
+int hl_rules_check_examples(const hl_rules *rules, FILE *err);
+hl_rule *hl_rules_find(const hl_rules *rules, const char *id);
+void hl_rules_release(hl_rules *rules);
+
+const char *hl_severity_name(enum hl_severity s);
+int hl_severity_parse(const char *s, enum hl_severity *out);
+const char *hl_kind_name(enum hl_kind k);
+const char *hl_scope_name(enum hl_scope s);
+
+#endif

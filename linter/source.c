@@ -1,0 +1,109 @@
+/* source.c - reading input files and turning byte offsets into LINE:COL. */
+#include "source.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void index_lines(hl_source *src)
+{
+	size_t cap = 0, i;
+
+	src->nlines = 0;
+	HL_GROW(src->lines, cap, 1);
+	src->lines[src->nlines++] = 0;
+	for (i = 0; i < src->len; i++) {
+		const char *nl = memchr(src->data + i, '\n', src->len - i);
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - src->data);
+		HL_GROW(src->lines, cap, src->nlines + 1);
+		src->lines[src->nlines++] = i + 1;
+	}
+	src->bom = (src->len >= 3 && memcmp(src->data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+}
+
+void hl_source_from_mem(hl_source *src, const char *name, const char *data, size_t n)
+{
+	memset(src, 0, sizeof *src);
+	src->name = hl_strdup(name);
+	src->data = hl_strndup(data, n);
+	src->len = n;
+	index_lines(src);
+}
+
+int hl_source_read(hl_source *src, const char *path, FILE *err)
+{
+	hl_buf b = HL_BUF_INIT;
+	FILE *fp;
+	int stdin_ = strcmp(path, "-") == 0;
+
+	memset(src, 0, sizeof *src);
+	fp = stdin_ ? stdin : fopen(path, "rb");
+	if (fp == NULL) {
+		fprintf(err, "hypelint: %s: error: cannot open: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (hl_read_stream(fp, &b) != 0) {
+		fprintf(err, "hypelint: %s: error: cannot read: %s\n", path, strerror(errno));
+		if (!stdin_)
+			fclose(fp);
+		hl_buf_release(&b);
+		return -1;
+	}
+	if (!stdin_)
+		fclose(fp);
+	src->name = hl_strdup(stdin_ ? "<stdin>" : path);
+	src->len = b.len;
+	src->data = hl_buf_detach(&b);
+	index_lines(src);
+	return 0;
+}
+
+void hl_source_pos(const hl_source *src, size_t off, size_t *line, size_t *col)
+{
+	size_t lo = 0, hi = src->nlines, start;
+
+	if (off > src->len)
+		off = src->len;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (src->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	start = src->lines[lo];
+	if (lo == 0 && src->bom && off >= src->bom)
+		start = src->bom;
+	*line = lo + 1;
+	*col = hl_utf8_count(src->data + start, off - start) + 1;
+}
+
+void hl_source_line(const hl_source *src, size_t line, size_t *start, size_t *end)
+{
+	size_t s, e;
+
+	if (line == 0 || line > src->nlines) {
+		*start = *end = src->len;
+		return;
+	}
+	s = src->lines[line - 1];
+	if (line == 1)
+		s += src->bom;
+	e = line < src->nlines ? src->lines[line] - 1 : src->len;
+	if (e > s && src->data[e - 1] == '\r')
+		e--;
+	*start = s;
+	*end = e < s ? s : e;
+}
+
+void hl_source_release(hl_source *src)
+{
+	free(src->name);
+	free(src->data);
+	free(src->lines);
+	memset(src, 0, sizeof *src);
+}

@@ -1,0 +1,36 @@
+/* source.h - one input file: its bytes, its name and its line index. */
+#ifndef HL_SOURCE_H
+#define HL_SOURCE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/*
+ * Positions inside hypelint are byte offsets into hl_source.data. They become
+ * LINE:COL only when reported, through hl_source_pos():
+ *   - lines are 1-based and end at '\n' (a "\r\n" pair is one line end);
+ *   - columns are 1-based and count Unicode characters (code points), not
+ *     bytes; an invalid UTF-8 byte counts as one character; a UTF-8 byte
+ *     order mark at the start of the file is not counted.
+ * The source owns `name` and `data`.
+ */
+typedef struct hl_source {
+	char *name;      /* as given on the command line ("<stdin>" for -) */
+	char *data;      /* the file's bytes, NUL-terminated */
+	size_t len;      /* bytes in data, without the terminating NUL */
+	size_t bom;      /* 3 when data starts with a UTF-8 BOM, else 0 */
+	size_t *lines;   /* byte offset of the start of each line */
+	size_t nlines;
+} hl_source;
+
+/* Read path ("-" for standard input). Returns 0, or -1 after printing an error to err. */
+int hl_source_read(hl_source *src, const char *path, FILE *err);
+/* Take a copy of n bytes of memory as a source named name. */
+void hl_source_from_mem(hl_source *src, const char *name, const char *data, size_t n);
+/* Line and column (both 1-based, see above) of byte offset off. */
+void hl_source_pos(const hl_source *src, size_t off, size_t *line, size_t *col);
+/* Byte range [*start, *end) of line number `line` (1-based), without its line end. */
+void hl_source_line(const hl_source *src, size_t line, size_t *start, size_t *end);
+void hl_source_release(hl_source *src);
+
+#endif

@@ -1,0 +1,276 @@
+/* util.c - allocation wrappers, byte buffers, UTF-8 and string helpers. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Tests can make the n-th allocation fail (see HYPELINT_FAIL_ALLOC in tests/). */
+static long fail_countdown = -1;
+static int fail_checked;
+
+static void check_fail_env(void)
+{
+	const char *v;
+
+	fail_checked = 1;
+	v = getenv("HYPELINT_FAIL_ALLOC");
+	if (v != NULL && *v != '\0')
+		fail_countdown = strtol(v, NULL, 10);
+}
+
+static int should_fail(void)
+{
+	if (!fail_checked)
+		check_fail_env();
+	if (fail_countdown < 0)
+		return 0;
+	if (fail_countdown == 0)
+		return 1;
+	fail_countdown--;
+	return 0;
+}
+
+void hl_oom(void)
+{
+	fputs("hypelint: out of memory\n", stderr);
+	exit(2);
+}
+
+void *hl_malloc(size_t n)
+{
+	void *p;
+
+	if (should_fail() || (p = malloc(n ? n : 1)) == NULL)
+		hl_oom();
+	return p;
+}
+
+void *hl_calloc(size_t nmemb, size_t size)
+{
+	void *p;
+
+	if (should_fail() || (p = calloc(nmemb ? nmemb : 1, size ? size : 1)) == NULL)
+		hl_oom();
+	return p;
+}
+
+void *hl_realloc(void *p, size_t n)
+{
+	void *q;
+
+	if (should_fail() || (q = realloc(p, n ? n : 1)) == NULL)
+		hl_oom();
+	return q;
+}
+
+void *hl_reallocarray(void *p, size_t nmemb, size_t size)
+{
+	if (size != 0 && nmemb > SIZE_MAX / size)
+		hl_oom();
+	return hl_realloc(p, nmemb * size);
+}
+
+char *hl_strndup(const char *s, size_t n)
+{
+	char *p = hl_malloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *hl_strdup(const char *s)
+{
+	return hl_strndup(s, strlen(s));
+}
+
+void hl_buf_grow(hl_buf *b, size_t extra)
+{
+	size_t need;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		hl_oom();
+	need = b->len + extra + 1;
+	if (need > b->cap) {
+		size_t nc = b->cap ? b->cap : 64;
+		while (nc < need)
+			nc = nc > SIZE_MAX / 2 ? need : nc * 2;
+		b->s = hl_realloc(b->s, nc);
+		b->cap = nc;
+	}
+}
+
+void hl_buf_add(hl_buf *b, const char *s, size_t n)
+{
+	hl_buf_grow(b, n);
+	if (n)
+		memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void hl_buf_adds(hl_buf *b, const char *s)
+{
+	hl_buf_add(b, s, strlen(s));
+}
+
+void hl_buf_addc(hl_buf *b, char c)
+{
+	hl_buf_add(b, &c, 1);
+}
+
+void hl_buf_vaddf(hl_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	hl_buf_grow(b, (size_t)n);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void hl_buf_addf(hl_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hl_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+void hl_buf_add_quoted(hl_buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\n' || c == '\r' || c == '\t')
+			hl_buf_addc(b, ' ');
+		else if (c < 0x20 || c == 0x7f)
+			hl_buf_addf(b, "\\x%02x", c);
+		else
+			hl_buf_addc(b, (char)c);
+	}
+}
+
+char *hl_buf_detach(hl_buf *b)
+{
+	char *s;
+
+	if (b->s == NULL)
+		return hl_strdup("");
+	s = b->s;
+	b->s = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+void hl_buf_release(hl_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+size_t hl_utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c;
+	size_t len, i;
+	uint32_t cp;
+
+	if (n == 0)
+		return 0;
+	c = s[0];
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2)
+		return 0;
+	if (c < 0xe0) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c < 0xf0) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c < 0xf5) {
+		len = 4;
+		cp = c & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+size_t hl_utf8_count(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, count = 0, l;
+
+	while (i < n) {
+		l = hl_utf8_len(p + i, n - i);
+		i += l ? l : 1;
+		count++;
+	}
+	return count;
+}
+
+size_t hl_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t *row, prev, cur, best;
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	row = hl_malloc((lb + 1) * sizeof *row);
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = row[j];
+			best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+int hl_read_stream(FILE *fp, hl_buf *out)
+{
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		hl_buf_add(out, chunk, n);
+	if (ferror(fp)) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	if (out->s == NULL)
+		hl_buf_grow(out, 0), out->s[0] = '\0';
+	return 0;
+}

@@ -1,0 +1,71 @@
+/* util.h - allocation that never returns NULL, growable byte buffers, small helpers. */
+#ifndef HL_UTIL_H
+#define HL_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/*
+ * Allocation: every hl_ allocator either succeeds or ends the process with
+ * "hypelint: out of memory" and exit status 2, so callers never test for NULL.
+ * hl_realloc(p, n) invalidates p; use only the pointer it returns.
+ */
+void *hl_malloc(size_t n);
+void *hl_calloc(size_t nmemb, size_t size);
+void *hl_realloc(void *p, size_t n);
+void *hl_reallocarray(void *p, size_t nmemb, size_t size);
+char *hl_strdup(const char *s);
+char *hl_strndup(const char *s, size_t n);
+void hl_oom(void);
+
+/* Grow array `arr` (with capacity `cap`) so that it holds at least `need` items. */
+#define HL_GROW(arr, cap, need)                                                \
+	do {                                                                   \
+		if ((need) > (cap)) {                                          \
+			size_t hl_nc_ = (cap) ? (cap) * 2 : 8;                 \
+			while (hl_nc_ < (need))                                \
+				hl_nc_ *= 2;                                   \
+			(arr) = hl_reallocarray((arr), hl_nc_, sizeof *(arr)); \
+			(cap) = hl_nc_;                                        \
+		}                                                              \
+	} while (0)
+
+/*
+ * A growable byte string, always NUL-terminated once anything was added.
+ * The buffer owns `s`; hl_buf_release frees it and leaves an empty buffer.
+ * Any hl_buf_add* may move `s`: do not keep pointers into it across calls.
+ */
+typedef struct hl_buf {
+	char *s;
+	size_t len;
+	size_t cap;
+} hl_buf;
+
+#define HL_BUF_INIT {NULL, 0, 0}
+
+void hl_buf_grow(hl_buf *b, size_t extra);
+void hl_buf_add(hl_buf *b, const char *s, size_t n);
+void hl_buf_adds(hl_buf *b, const char *s);
+void hl_buf_addc(hl_buf *b, char c);
+void hl_buf_addf(hl_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void hl_buf_vaddf(hl_buf *b, const char *fmt, va_list ap);
+/* Append s, replacing control characters with a visible escape (git's quote rules). */
+void hl_buf_add_quoted(hl_buf *b, const char *s, size_t n);
+/* Hand the string over to the caller (never NULL) and reset the buffer. */
+char *hl_buf_detach(hl_buf *b);
+void hl_buf_release(hl_buf *b);
+
+/* Length in bytes of the valid UTF-8 sequence at s (at most n bytes), or 0 if invalid. */
+size_t hl_utf8_len(const unsigned char *s, size_t n);
+/* Number of characters (code points) in s[0..n), counting each invalid byte as one. */
+size_t hl_utf8_count(const char *s, size_t n);
+
+/* Levenshtein distance, for "did you mean" hints. */
+size_t hl_edit_distance(const char *a, const char *b);
+
+/* Read a whole stream; returns 0 or -1 with errno set. */
+int hl_read_stream(FILE *fp, hl_buf *out);
+
+#endif
