@@ -13,7 +13,7 @@ DEBS = pkg-config libpcre2-dev libyaml-dev libxml2-dev libmd4c-dev
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-HL_CFLAGS = -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -DHL_DATADIR='"$(DATADIR)"' \
+HL_CFLAGS = -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -Ibuild \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -23,7 +23,7 @@ SRCS = linter/util.c linter/source.c linter/doc.c linter/segment.c linter/rules.
 OBJS = $(SRCS:linter/%.c=build/%.o)
 HDRS = $(wildcard linter/*.h)
 
-.PHONY: all run deps test check check-update install uninstall clean
+.PHONY: all run deps test check check-update install uninstall clean FORCE
 
 all: hypelint
 
@@ -33,11 +33,26 @@ build/%.o: linter/%.c $(HDRS) | build
 build:
 	mkdir -p build
 
+# The share directory is compiled in; rewrite the header only when PREFIX changes.
+build/datadir.h: FORCE | build
+	@echo '#define HL_DATADIR "$(DATADIR)"' >$@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@
+	@rm -f $@.tmp
+
+build/cli.o: build/datadir.h
+
+FORCE:
+
 hypelint: $(OBJS) build/main.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) build/main.o $(LIBS)
 
 build/unit: tests/unit.c $(OBJS) $(HDRS)
 	$(CC) $(HL_CFLAGS) -Ilinter $(CFLAGS) $(LDFLAGS) -o $@ tests/unit.c $(OBJS) $(LIBS)
+
+build/poscheck: tests/poscheck.c $(OBJS) $(HDRS)
+	$(CC) $(HL_CFLAGS) -Ilinter $(CFLAGS) $(LDFLAGS) -o $@ tests/poscheck.c $(OBJS) $(LIBS)
+
+TEST_BINS = hypelint build/unit build/poscheck
 
 # Install the Debian packages that pkg-config cannot find (root only; others get the command).
 deps:
@@ -59,11 +74,11 @@ run: deps
 	./hypelint samples/; status=$$?; [ $$status -le 1 ]
 
 test check: deps
-	@$(MAKE) --no-print-directory hypelint build/unit
+	@$(MAKE) --no-print-directory $(TEST_BINS)
 	@tests/run.sh $(T)
 
 # Regenerate the expected outputs of the golden tests on purpose; review the diff.
-check-update: hypelint
+check-update: $(TEST_BINS)
 	@tests/run.sh --update $(T)
 
 install: hypelint

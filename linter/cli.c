@@ -13,9 +13,7 @@
 #include "hypelint.h"
 #include "report.h"
 
-#ifndef HL_DATADIR
-#define HL_DATADIR "/usr/local/share/hypelint"
-#endif
+#include "datadir.h" /* HL_DATADIR, written by the Makefile from PREFIX */
 
 /* ORDER: the OPT_ enum and the long_opts[] table below */
 enum {
@@ -207,11 +205,24 @@ static int load_rules(ctx *C)
 	return 0;
 }
 
-/* The text before the first ';' of the message, for one-line summaries. */
+/* The message up to its first ';', without the quoted match, for one-line summaries. */
 static void summary(hl_buf *b, const char *msg)
 {
-	size_t n = strcspn(msg, ";\n");
-	hl_buf_add(b, msg, n);
+	static const char *const holes[] = {" (\"{match}\")", " \"{match}\"", "\"{match}\" ", "{match}"};
+	size_t n = strcspn(msg, ";\n"), i, k;
+
+	for (i = 0; i < n;) {
+		for (k = 0; k < sizeof holes / sizeof holes[0]; k++)
+			if (!strncmp(msg + i, holes[k], strlen(holes[k])))
+				break;
+		if (k < sizeof holes / sizeof holes[0]) {
+			i += strlen(holes[k]);
+			continue;
+		}
+		hl_buf_addc(b, msg[i++]);
+	}
+	if (b->s == NULL)
+		hl_buf_adds(b, "");
 }
 
 static void list_rules(ctx *C)

@@ -21,9 +21,19 @@ static void excerpt(FILE *out, const hl_source *src, size_t start, size_t end, c
 	hl_source_pos(src, start, &line, &col);
 	hl_source_line(src, line, &ls, &le);
 	fprintf(out, " %5zu | ", line);
-	for (i = ls; i < le; i++) {
+	for (i = ls; i < le;) {
 		unsigned char c = (unsigned char)d[i];
-		fputc(c < 0x20 && c != '\t' ? ' ' : c == 0x7f ? ' ' : c, out);
+		size_t l = hl_utf8_len((const unsigned char *)d + i, le - i);
+		if (l == 0) { /* an invalid byte: show U+FFFD, one column like its count */
+			fputs("\xEF\xBF\xBD", out);
+			i++;
+		} else if (l == 1) {
+			fputc((c < 0x20 && c != '\t') || c == 0x7f ? ' ' : c, out);
+			i++;
+		} else {
+			fwrite(d + i, 1, l, out);
+			i += l;
+		}
 	}
 	fputs("\n       | ", out);
 	/* pad with the line's own tabs so that the caret lines up */

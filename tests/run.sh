@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# run.sh - hypelint's test suite: unit tests, rule examples, golden outputs, positions,
+# the command line and broken rule files. Ends with "N passed, N failed".
+#
+#   tests/run.sh [--update] [FILTER]
+#
+# FILTER keeps only the tests whose name contains it. --update rewrites the expected
+# output of the golden and bad-rule tests from the current binary: review the diff.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+update=0
+if [ "${1:-}" = "--update" ]; then update=1; shift; fi
+filter=${1:-}
+HL=$PWD/hypelint
+out=tests/out
+rm -rf "$out"; mkdir -p "$out"
+pass=0; fail=0
+
+want() { [ -z "$filter" ] || [[ "$1" == *"$filter"* ]]; }
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); printf 'FAIL %s\n' "$1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /'; }
+
+# Take "label: N passed, N failed" from a sub-suite's output.
+tally() {
+	local line p f
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$2" | tail -n 1)
+	p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+	if [ -z "$line" ]; then bad "$1" "$(cat "$2")"; return; fi
+	pass=$((pass + p)); fail=$((fail + f))
+	[ "$f" = 0 ] || { printf 'FAIL %s\n' "$1"; sed 's/^/    /' "$2"; }
+	printf '%s: %s\n' "$1" "$line"
+}
+
+# 1. unit tests
+if want unit; then
+	./build/unit >"$out/unit.txt" 2>&1
+	tally unit "$out/unit.txt"
+fi
+
+# 2. every rule's own examples
+if want rule-examples; then
+	"$HL" --test-rules >"$out/rules.txt" 2>&1
+	tally rule-examples "$out/rules.txt"
+fi
+
+# 3. golden tests: input + expected stdout, stderr and exit status
+golden_run() { # name, then the command's arguments; runs in tests/golden
+	local name=$1; shift
+	(cd tests/golden && "$HL" --color=never "$@" >"../../$out/$name.stdout" 2>"../../$out/$name.stderr"; echo $? >"../../$out/$name.exit")
+	{ cat "$out/$name.stdout"; echo "--- stderr"; cat "$out/$name.stderr"; echo "--- exit $(cat "$out/$name.exit")"; } >"$out/$name.actual"
+}
+golden_compare() { # name, expected file
+	if [ $update = 1 ]; then cp "$out/$1.actual" "$2"; ok; return; fi
+	if [ ! -f "$2" ]; then bad "golden $1" "no expected output $2 (make check-update writes it)"; return; fi
+	if diff -u "$2" "$out/$1.actual" >"$out/$1.diff"; then ok; else bad "golden $1" "$(cat "$out/$1.diff")"; fi
+}
+for input in tests/golden/*.txt tests/golden/*.md tests/golden/*.html; do
+	[ -f "$input" ] || continue
+	file=$(basename "$input"); name=${file%.*}-${file##*.}
+	want "$name" || continue
+	args=()
+	[ -f "${input%.*}.args" ] && read -r -a args <"${input%.*}.args"
+	golden_run "$name" "${args[@]}" "$file"
+	golden_compare "$name" "${input%.*}.expected"
+	# 4. every reported position must point at the text it quotes
+	if (cd tests/golden && ../../build/poscheck <"../../$out/$name.stdout" >/dev/null 2>"../../$out/$name.pos"); then ok
+	else bad "positions $name" "$(cat "$out/$name.pos")"; fi
+done
+
+# the bundled samples: a golden test of their own, positions checked too
+if want samples; then
+	"$HL" --color=never samples >"$out/samples.stdout" 2>"$out/samples.stderr"; echo $? >"$out/samples.exit"
+	{ cat "$out/samples.stdout"; echo "--- stderr"; cat "$out/samples.stderr"; echo "--- exit $(cat "$out/samples.exit")"; } >"$out/samples.actual"
+	golden_compare samples tests/samples.expected
+	if ./build/poscheck <"$out/samples.stdout" >/dev/null 2>"$out/samples.pos"; then ok
+	else bad "positions samples" "$(cat "$out/samples.pos")"; fi
+	# the careful posts must raise nothing
+	if "$HL" --color=never samples/careful-* >"$out/careful.txt" 2>&1; then ok
+	else bad "careful samples are silent" "$(cat "$out/careful.txt")"; fi
+fi
+
+# 5. command-line tests: EXIT | ARGS | TEXT that must appear in the output
+if want cli; then
+	n=0
+	while IFS= read -r line; do
+		case "$line" in ''|'#'*) continue ;; esac
+		n=$((n + 1))
+		code=$(sed -E 's/^ *([0-9]+) *\|.*/\1/' <<<"$line")
+		args=$(sed -E 's/^[^|]*\| *([^|]*[^ |])? *(\|.*)?$/\1/' <<<"$line")
+		expect=$(sed -nE 's/^[^|]*\|[^|]*\| ?(.*)$/\1/p' <<<"$line")
+		got=$(eval "\"$HL\" $args" 2>&1 </dev/null); rc=$?
+		if [ "$rc" != "$code" ]; then bad "cli $n: $args" "exit $rc, want $code; output:"$'\n'"$got"
+		elif [ -n "$expect" ] && ! grep -qF -- "$expect" <<<"$got"; then bad "cli $n: $args" "output lacks: $expect"$'\n'"$got"
+		else ok; fi
+	done <tests/cli.tests
+fi
+
+# 6. broken rule files: each must fail with exactly its expected errors
+for rf in tests/bad-rules/*.yml; do
+	[ -f "$rf" ] || continue
+	name=bad-rules-$(basename "$rf" .yml)
+	want "$name" || continue
+	"$HL" --no-default-rules --rules "$rf" tests/cli/clean.txt >/dev/null 2>"$out/$name.actual"; rc=$?
+	echo "--- exit $rc" >>"$out/$name.actual"
+	golden_compare "$name" "${rf%.yml}.err"
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

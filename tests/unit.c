@@ -1,0 +1,147 @@
+/* unit.c - unit tests for the line index, the offset map and sentence segmentation. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "doc.h"
+#include "extract.h"
+#include "source.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                                  \
+	do {                                                              \
+		if (cond)                                                 \
+			passed++;                                         \
+		else {                                                    \
+			failed++;                                         \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__);                     \
+			fputc('\n', stderr);                              \
+		}                                                         \
+	} while (0)
+
+static void test_pos(void)
+{
+	hl_source s;
+	size_t line, col;
+	const char *text = "\xEF\xBB\xBF" "ab\r\nc\xC3\xA9" "d\n\nx";
+
+	hl_source_from_mem(&s, "t", text, strlen(text));
+	hl_source_pos(&s, 3, &line, &col); /* 'a' after the BOM */
+	CHECK(line == 1 && col == 1, "BOM: got %zu:%zu", line, col);
+	hl_source_pos(&s, 4, &line, &col);
+	CHECK(line == 1 && col == 2, "b: got %zu:%zu", line, col);
+	hl_source_pos(&s, 7, &line, &col); /* 'c' after CRLF */
+	CHECK(line == 2 && col == 1, "CRLF: got %zu:%zu", line, col);
+	hl_source_pos(&s, 10, &line, &col); /* 'd' after a two-byte é */
+	CHECK(line == 2 && col == 3, "UTF-8: got %zu:%zu", line, col);
+	hl_source_pos(&s, 13, &line, &col); /* 'x' */
+	CHECK(line == 4 && col == 1, "last line: got %zu:%zu", line, col);
+	{
+		size_t a, b;
+		hl_source_line(&s, 1, &a, &b);
+		CHECK(a == 3 && b == 5, "line 1 range without BOM and CR: %zu-%zu", a, b);
+	}
+	CHECK(s.nlines == 4, "4 lines, got %zu", s.nlines);
+	hl_source_release(&s);
+
+	hl_source_from_mem(&s, "empty", "", 0);
+	hl_source_pos(&s, 0, &line, &col);
+	CHECK(line == 1 && col == 1, "empty file: %zu:%zu", line, col);
+	hl_source_release(&s);
+}
+
+/* Split text (plain-text rules) and compare the sentences with want, separated by '|'. */
+static void seg(const char *text, const char *want)
+{
+	hl_source s;
+	hl_doc d;
+	char got[2048] = "";
+	size_t i;
+
+	hl_source_from_mem(&s, "t", text, strlen(text));
+	hl_doc_init(&d, &s);
+	hl_extract(&d, HL_FMT_TEXT);
+	for (i = 0; i < d.nsentences; i++) {
+		if (i)
+			strcat(got, "|");
+		strncat(got, d.text.s + d.sentences[i].start, d.sentences[i].end - d.sentences[i].start);
+	}
+	CHECK(strcmp(got, want) == 0, "segmenting \"%s\":\n  want %s\n  got  %s", text, want, got);
+	hl_doc_release(&d);
+	hl_source_release(&s);
+}
+
+static void test_segment(void)
+{
+	seg("One. Two! Three? Four", "One.|Two!|Three?|Four");
+	seg("Dr. Smith met Mr. Jones. They talked.", "Dr. Smith met Mr. Jones.|They talked.");
+	seg("Take 4.5 mg daily. Then stop.", "Take 4.5 mg daily.|Then stop.");
+	seg("Options exist, e.g. ketamine. Others too.", "Options exist, e.g. ketamine.|Others too.");
+	seg("Davis et al. (2021) found this. Good.", "Davis et al. (2021) found this.|Good.");
+	seg("Smith et al. Found it.", "Smith et al. Found it.");
+	seg("It is approved in the U.S. for adults. Not kids.", "It is approved in the U.S. for adults.|Not kids.");
+	seg("Psilocybin vs. escitalopram. A trial.", "Psilocybin vs. escitalopram.|A trial.");
+	seg("J. K. Rowling wrote it. Yes.", "J. K. Rowling wrote it.|Yes.");
+	seg("Wait... what happened? Nothing.", "Wait... what happened?|Nothing.");
+	seg("It ended... Then it began.", "It ended...|Then it began.");
+	seg("He said \"it works.\" She agreed.", "He said \"it works.\"|She agreed.");
+	seg("A (see Fig. 2) result. B.", "A (see Fig. 2) result.|B.");
+	seg("- first item\n- second item", "first item|second item");
+	seg("1. one\n2. two", "one|two");
+	seg("line one\nwraps here. Next\nsentence.", "line one wraps here.|Next sentence.");
+	seg("para one\n\npara two", "para one|para two");
+	seg("It was in 2019. The end.", "It was in 2019.|The end.");
+	seg("Ask your doctor \xE2\x80\x9cwhy?\xE2\x80\x9d Then decide.", "Ask your doctor \xE2\x80\x9cwhy?\xE2\x80\x9d|Then decide.");
+	seg("lower case. after a stop", "lower case. after a stop");
+}
+
+/* Offsets through the map: HTML entities and tags. */
+static void test_map(void)
+{
+	const char *html = "<p>It&rsquo;s a <b>breakthrough</b>&nbsp;now</p><p>B</p>";
+	hl_source s;
+	hl_doc d;
+	const char *hit;
+
+	hl_source_from_mem(&s, "t.html", html, strlen(html));
+	hl_doc_init(&d, &s);
+	hl_extract(&d, HL_FMT_HTML);
+	CHECK(strcmp(d.text.s, "It\xE2\x80\x99s a breakthrough now\nB") == 0, "html prose: \"%s\"", d.text.s);
+	hit = strstr(d.text.s, "breakthrough");
+	CHECK(hit && hl_doc_src(&d, (size_t)(hit - d.text.s)) == (size_t)(strstr(html, "breakthrough") - html),
+	      "breakthrough maps to its source");
+	hit = strstr(d.text.s, "\xE2\x80\x99");
+	CHECK(hit && hl_doc_src(&d, (size_t)(hit - d.text.s)) == 5, "entity maps to its '&'");
+	CHECK(hit && hl_doc_src_end(&d, (size_t)(hit - d.text.s) + 3) == 12, "entity ends after ';'");
+	CHECK(d.nblocks == 2, "two paragraphs, got %zu", d.nblocks);
+	CHECK(d.nsentences == 2, "two sentences, got %zu", d.nsentences);
+	hl_doc_release(&d);
+	hl_source_release(&s);
+}
+
+static void test_supp(void)
+{
+	hl_supp sp;
+	const char *c = " hypelint-disable-next-line hype-word, cure-claim ";
+
+	CHECK(hl_supp_parse(c, strlen(c), 100, &sp) == 1, "directive recognised");
+	CHECK(sp.kind == HL_SUPP_NEXT_LINE && sp.nids == 2, "next-line with two ids");
+	CHECK(sp.nids == 2 && !strcmp(sp.ids[1], "cure-claim") && sp.id_src[0] == 128, "ids and offsets");
+	hl_supp_release(&sp);
+	CHECK(hl_supp_parse(" hypelint-disabled", 18, 0, &sp) == 0, "not a directive");
+	CHECK(hl_supp_parse("hypelint-enable", 15, 0, &sp) == 1 && sp.kind == HL_SUPP_ENABLE && sp.nids == 0,
+	      "enable for every rule");
+	hl_supp_release(&sp);
+}
+
+int main(void)
+{
+	test_pos();
+	test_segment();
+	test_map();
+	test_supp();
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}
