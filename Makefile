@@ -13,46 +13,48 @@ DEBS = pkg-config libpcre2-dev libyaml-dev libxml2-dev libmd4c-dev
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-HL_CFLAGS = -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -Ibuild \
+HL_CFLAGS = -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -I$(BUILD) \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 SRCS = linter/util.c linter/source.c linter/doc.c linter/segment.c linter/rules.c \
        linter/check.c linter/extract.c linter/extract_html.c linter/extract_md.c \
        linter/report.c linter/testrules.c linter/cli.c
-OBJS = $(SRCS:linter/%.c=build/%.o)
+BUILD ?= build
+BIN   ?= hypelint
+OBJS = $(SRCS:linter/%.c=$(BUILD)/%.o)
 HDRS = $(wildcard linter/*.h)
 
-.PHONY: all run deps test check check-update install uninstall clean FORCE
+.PHONY: all run deps test check check-update check-asan check-valgrind install uninstall clean FORCE
 
-all: hypelint
+all: $(BIN)
 
-build/%.o: linter/%.c $(HDRS) | build
+$(BUILD)/%.o: linter/%.c $(HDRS) | $(BUILD)
 	$(CC) $(HL_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-build:
-	mkdir -p build
+$(BUILD):
+	mkdir -p $(BUILD)
 
 # The share directory is compiled in; rewrite the header only when PREFIX changes.
-build/datadir.h: FORCE | build
+$(BUILD)/datadir.h: FORCE | $(BUILD)
 	@echo '#define HL_DATADIR "$(DATADIR)"' >$@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@
 	@rm -f $@.tmp
 
-build/cli.o: build/datadir.h
+$(BUILD)/cli.o: $(BUILD)/datadir.h
 
 FORCE:
 
-hypelint: $(OBJS) build/main.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) build/main.o $(LIBS)
+$(BIN): $(OBJS) $(BUILD)/main.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/main.o $(LIBS)
 
-build/unit: tests/unit.c $(OBJS) $(HDRS)
+$(BUILD)/unit: tests/unit.c $(OBJS) $(HDRS)
 	$(CC) $(HL_CFLAGS) -Ilinter $(CFLAGS) $(LDFLAGS) -o $@ tests/unit.c $(OBJS) $(LIBS)
 
-build/poscheck: tests/poscheck.c $(OBJS) $(HDRS)
+$(BUILD)/poscheck: tests/poscheck.c $(OBJS) $(HDRS)
 	$(CC) $(HL_CFLAGS) -Ilinter $(CFLAGS) $(LDFLAGS) -o $@ tests/poscheck.c $(OBJS) $(LIBS)
 
-TEST_BINS = hypelint build/unit build/poscheck
+TEST_BINS = $(BIN) $(BUILD)/unit $(BUILD)/poscheck
 
 # Install the Debian packages that pkg-config cannot find (root only; others get the command).
 deps:
@@ -75,11 +77,23 @@ run: deps
 
 test check: deps
 	@$(MAKE) --no-print-directory $(TEST_BINS)
-	@tests/run.sh $(T)
+	@HYPELINT=$(BIN) HL_BUILD=$(BUILD) tests/run.sh $(T)
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/hypelint \
+		CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" test
+
+# The whole suite with every hypelint run under valgrind's memcheck (PCRE2's JIT off:
+# valgrind cannot follow JIT code; check-asan covers it).
+check-valgrind: deps $(TEST_BINS)
+	@command -v valgrind >/dev/null || { echo "check-valgrind needs valgrind (apt-get install valgrind)"; exit 1; }
+	@HYPELINT_JIT=0 HYPELINT=$(BIN) HL_BUILD=$(BUILD) HL_WRAP="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99" tests/run.sh $(T)
 
 # Regenerate the expected outputs of the golden tests on purpose; review the diff.
 check-update: $(TEST_BINS)
-	@tests/run.sh --update $(T)
+	@HYPELINT=$(BIN) HL_BUILD=$(BUILD) tests/run.sh --update $(T)
 
 install: hypelint
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)
@@ -92,4 +106,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build hypelint
+	rm -rf build build-asan hypelint

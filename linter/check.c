@@ -409,6 +409,8 @@ void hl_findings_sort(hl_findings *f)
 {
 	size_t i, j;
 
+	if (f->n < 2)
+		return;
 	qsort(f->v, f->n, sizeof *f->v, cmp_finding);
 	for (i = j = 0; i < f->n; i++) {
 		if (j > 0 && f->v[j - 1].start == f->v[i].start &&

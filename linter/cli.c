@@ -111,43 +111,58 @@ static int parse_ulong(const char *s, unsigned long *out)
 	return (*s >= '0' && *s <= '9' && *end == '\0' && errno == 0 && *out <= UINT32_MAX) ? 0 : -1;
 }
 
-/* Where the bundled rules are: $HYPELINT_RULES, the source tree next to the binary, or the share dir. */
+/* dir/rules when dir is a hypelint source tree (it has linter/main.c), else NULL. */
+static char *tree_rules(const char *dir)
+{
+	hl_buf probe = HL_BUF_INIT;
+	struct stat sb;
+	char cwd[PATH_MAX];
+	size_t n = 0;
+
+	hl_buf_addf(&probe, "%s/linter/main.c", dir);
+	if (stat(probe.s, &sb) != 0) {
+		hl_buf_release(&probe);
+		return NULL;
+	}
+	probe.len = 0;
+	hl_buf_addf(&probe, "%s/rules", dir);
+	if (stat(probe.s, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		hl_buf_release(&probe);
+		return NULL;
+	}
+	/* name it relative to the working directory when it is below it */
+	if (getcwd(cwd, sizeof cwd) != NULL)
+		n = strlen(cwd);
+	if (n > 0 && !strncmp(probe.s, cwd, n) && probe.s[n] == '/') {
+		char *rel = hl_strdup(probe.s + n + 1);
+		hl_buf_release(&probe);
+		return rel;
+	}
+	return hl_buf_detach(&probe);
+}
+
+/*
+ * Where the bundled rules are: $HYPELINT_RULES; the source tree the binary was
+ * built in (its directory or the one above, for sanitizer builds); else the
+ * installed share directory.
+ */
 static char *default_rules_dir(void)
 {
 	const char *env = getenv("HYPELINT_RULES");
-	char exe[PATH_MAX];
+	char exe[PATH_MAX], *slash, *found;
 	ssize_t n;
-	struct stat sb;
+	int up;
 
 	if (env != NULL && *env != '\0')
 		return hl_strdup(env);
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
-		hl_buf probe = HL_BUF_INIT;
-		char *slash;
 		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL) {
+		for (up = 0; up < 2 && (slash = strrchr(exe, '/')) != NULL; up++) {
 			*slash = '\0';
-			hl_buf_addf(&probe, "%s/linter/main.c", exe);
-			if (stat(probe.s, &sb) == 0) {
-				probe.len = 0;
-				hl_buf_addf(&probe, "%s/rules", exe);
-				if (stat(probe.s, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-					/* name it relative to the working directory when it is below it */
-					char cwd[PATH_MAX];
-					size_t n = 0;
-					if (getcwd(cwd, sizeof cwd) != NULL)
-						n = strlen(cwd);
-					if (n > 0 && !strncmp(probe.s, cwd, n) && probe.s[n] == '/') {
-						char *rel = hl_strdup(probe.s + n + 1);
-						hl_buf_release(&probe);
-						return rel;
-					}
-					return hl_buf_detach(&probe);
-				}
-			}
+			if ((found = tree_rules(exe[0] ? exe : "/")) != NULL)
+				return found;
 		}
-		hl_buf_release(&probe);
 	}
 	return hl_strdup(HL_DATADIR "/rules");
 }
@@ -392,7 +407,8 @@ static void walk(ctx *C, hl_checker *ck, const char *dir, visited **seen, size_t
 		names[n++] = hl_strdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
 	for (i = 0; i < n; i++) {
 		hl_buf p = HL_BUF_INIT;
 		hl_buf_addf(&p, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);

@@ -888,7 +888,8 @@ int hl_rules_add_path(hl_rules *rules, const char *path, FILE *err)
 		names[n++] = hl_strdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
 	for (i = 0; i < n; i++) {
 		hl_buf p = HL_BUF_INIT;
 		hl_buf_addf(&p, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
@@ -916,7 +917,7 @@ static void word_regex(hl_buf *b, const char *w)
 			while (p[1] == ' ')
 				p++;
 		} else if (*p == '-')
-			hl_buf_adds(b, "[-\\x{2010}\\x{2011}\\s]?");
+			hl_buf_adds(b, "(?:[-\\x{2010}\\x{2011}]\\s?|\\s)?");
 		else if (*p == '\'')
 			hl_buf_adds(b, "['\\x{2019}]");
 		else if (strchr("\\^$.|?*+()[]{}#", *p))
@@ -961,6 +962,13 @@ static const pset *find_set(lstate *st, const char *name)
 		if (!strcmp(st->sets[i].name, name))
 			return &st->sets[i];
 	return NULL;
+}
+
+/* HYPELINT_JIT=0 turns the JIT off (valgrind cannot see into JIT code). */
+static int use_jit(void)
+{
+	const char *v = getenv("HYPELINT_JIT");
+	return v == NULL || strcmp(v, "0") != 0;
 }
 
 /* Check one pattern on its own, so that an error points into it. Returns 0 when it compiles. */
@@ -1039,7 +1047,7 @@ static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl
 			PCRE2_UCHAR msg[256];
 			pcre2_get_error_message(ec, msg, sizeof msg);
 			cerr(C, r, pl->v[0].loc, "patterns do not combine: %s", (const char *)msg);
-		} else
+		} else if (use_jit())
 			pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
 	}
 	hl_buf_release(&all);

@@ -12,7 +12,12 @@ cd "$(dirname "$0")/.." || exit 2
 update=0
 if [ "${1:-}" = "--update" ]; then update=1; shift; fi
 filter=${1:-}
-HL=$PWD/hypelint
+# HYPELINT: the binary under test; HL_BUILD: where unit and poscheck are;
+# HL_WRAP: a command to run every hypelint under (valgrind, say).
+bin=${HYPELINT:-hypelint}
+case "$bin" in /*) ;; *) bin=$PWD/$bin ;; esac
+build=${HL_BUILD:-build}
+HL="${HL_WRAP:+$HL_WRAP }$bin"
 out=tests/out
 rm -rf "$out"; mkdir -p "$out"
 pass=0; fail=0
@@ -34,20 +39,20 @@ tally() {
 
 # 1. unit tests
 if want unit; then
-	./build/unit >"$out/unit.txt" 2>&1
+	${HL_WRAP:-} "$build/unit" >"$out/unit.txt" 2>&1
 	tally unit "$out/unit.txt"
 fi
 
 # 2. every rule's own examples
 if want rule-examples; then
-	"$HL" --test-rules >"$out/rules.txt" 2>&1
+	$HL --test-rules >"$out/rules.txt" 2>&1
 	tally rule-examples "$out/rules.txt"
 fi
 
 # 3. golden tests: input + expected stdout, stderr and exit status
 golden_run() { # name, then the command's arguments; runs in tests/golden
 	local name=$1; shift
-	(cd tests/golden && "$HL" --color=never "$@" >"../../$out/$name.stdout" 2>"../../$out/$name.stderr"; echo $? >"../../$out/$name.exit")
+	(cd tests/golden && $HL --color=never "$@" >"../../$out/$name.stdout" 2>"../../$out/$name.stderr"; echo $? >"../../$out/$name.exit")
 	{ cat "$out/$name.stdout"; echo "--- stderr"; cat "$out/$name.stderr"; echo "--- exit $(cat "$out/$name.exit")"; } >"$out/$name.actual"
 }
 golden_compare() { # name, expected file
@@ -64,19 +69,19 @@ for input in tests/golden/*.txt tests/golden/*.md tests/golden/*.html; do
 	golden_run "$name" "${args[@]}" "$file"
 	golden_compare "$name" "${input%.*}.expected"
 	# 4. every reported position must point at the text it quotes
-	if (cd tests/golden && ../../build/poscheck <"../../$out/$name.stdout" >/dev/null 2>"../../$out/$name.pos"); then ok
+	if (cd tests/golden && "../../$build/poscheck" <"../../$out/$name.stdout" >/dev/null 2>"../../$out/$name.pos"); then ok
 	else bad "positions $name" "$(cat "$out/$name.pos")"; fi
 done
 
 # the bundled samples: a golden test of their own, positions checked too
 if want samples; then
-	"$HL" --color=never samples >"$out/samples.stdout" 2>"$out/samples.stderr"; echo $? >"$out/samples.exit"
+	$HL --color=never samples >"$out/samples.stdout" 2>"$out/samples.stderr"; echo $? >"$out/samples.exit"
 	{ cat "$out/samples.stdout"; echo "--- stderr"; cat "$out/samples.stderr"; echo "--- exit $(cat "$out/samples.exit")"; } >"$out/samples.actual"
 	golden_compare samples tests/samples.expected
-	if ./build/poscheck <"$out/samples.stdout" >/dev/null 2>"$out/samples.pos"; then ok
+	if "$build/poscheck" <"$out/samples.stdout" >/dev/null 2>"$out/samples.pos"; then ok
 	else bad "positions samples" "$(cat "$out/samples.pos")"; fi
 	# the careful posts must raise nothing
-	if "$HL" --color=never samples/careful-* >"$out/careful.txt" 2>&1; then ok
+	if $HL --color=never samples/careful-* >"$out/careful.txt" 2>&1; then ok
 	else bad "careful samples are silent" "$(cat "$out/careful.txt")"; fi
 fi
 
@@ -89,7 +94,7 @@ if want cli; then
 		code=$(sed -E 's/^ *([0-9]+) *\|.*/\1/' <<<"$line")
 		args=$(sed -E 's/^[^|]*\| *([^|]*[^ |])? *(\|.*)?$/\1/' <<<"$line")
 		expect=$(sed -nE 's/^[^|]*\|[^|]*\| ?(.*)$/\1/p' <<<"$line")
-		got=$(eval "\"$HL\" $args" 2>&1 </dev/null); rc=$?
+		got=$(eval "$HL $args" 2>&1 </dev/null); rc=$?
 		if [ "$rc" != "$code" ]; then bad "cli $n: $args" "exit $rc, want $code; output:"$'\n'"$got"
 		elif [ -n "$expect" ] && ! grep -qF -- "$expect" <<<"$got"; then bad "cli $n: $args" "output lacks: $expect"$'\n'"$got"
 		else ok; fi
@@ -101,7 +106,7 @@ for rf in tests/bad-rules/*.yml; do
 	[ -f "$rf" ] || continue
 	name=bad-rules-$(basename "$rf" .yml)
 	want "$name" || continue
-	"$HL" --no-default-rules --rules "$rf" tests/cli/clean.txt >/dev/null 2>"$out/$name.actual"; rc=$?
+	$HL --no-default-rules --rules "$rf" tests/cli/clean.txt >/dev/null 2>"$out/$name.actual"; rc=$?
 	echo "--- exit $rc" >>"$out/$name.actual"
 	golden_compare "$name" "${rf%.yml}.err"
 done
