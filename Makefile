@@ -18,7 +18,7 @@ HL_CFLAGS = -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -I$(BUILD) \
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 SRCS = linter/util.c linter/source.c linter/doc.c linter/segment.c linter/rules.c \
-       linter/check.c linter/extract.c linter/extract_html.c linter/extract_md.c \
+       linter/check.c linter/check_cite.c linter/extract.c linter/extract_html.c linter/extract_md.c \
        linter/report.c linter/testrules.c linter/cli.c
 BUILD ?= build
 BIN   ?= hypelint
@@ -96,9 +96,10 @@ check-update: $(TEST_BINS)
 	@HYPELINT=$(BIN) HL_BUILD=$(BUILD) tests/run.sh --update $(T)
 
 install: hypelint
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules/knowledge $(DESTDIR)$(MANDIR)
 	install -m 755 hypelint $(DESTDIR)$(BINDIR)/hypelint
 	install -m 644 rules/*.yml $(DESTDIR)$(DATADIR)/rules/
+	install -m 644 rules/knowledge/*.yml $(DESTDIR)$(DATADIR)/rules/knowledge/
 	install -m 644 hypelint.1 $(DESTDIR)$(MANDIR)/hypelint.1
 
 uninstall:

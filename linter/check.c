@@ -1,5 +1,6 @@
 /* check.c - matching rules against a document's sentences, paragraphs and text. */
 #include "check.h"
+#include "check_int.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -32,10 +33,12 @@ void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_
 		pcre2_set_match_limit(ck->mctx, (uint32_t)match_limit);
 	if (depth_limit)
 		pcre2_set_depth_limit(ck->mctx, (uint32_t)depth_limit);
+	ck->cite = hl_cite_init();
 }
 
 void hl_checker_release(hl_checker *ck)
 {
+	hl_cite_free(ck->cite);
 	pcre2_match_data_free(ck->md);
 	pcre2_match_context_free(ck->mctx);
 	memset(ck, 0, sizeof *ck);
@@ -63,17 +66,7 @@ void hl_findings_release(hl_findings *f)
 	memset(f, 0, sizeof *f);
 }
 
-/* State of one run of the rules over one document. */
-typedef struct run {
-	hl_checker *ck;
-	const hl_doc *doc;
-	hl_findings *out;
-	const hl_rule *rule;
-	size_t rule_index;
-	int limit_hit;  /* the current rule already reported a limit */
-} run;
-
-static hl_finding *add(run *R, size_t pstart, size_t pend)
+hl_finding *hl_run_add(run *R, size_t pstart, size_t pend)
 {
 	hl_finding *f;
 
@@ -92,34 +85,57 @@ static hl_finding *add(run *R, size_t pstart, size_t pend)
 	return f;
 }
 
-/* The message with {match} and {suggestion} filled in. */
-static char *render(const char *tmpl, const char *match, const char *suggest)
+/* Quote match into b, at most MAX_QUOTE characters. */
+static void add_match(hl_buf *b, const char *match)
+{
+	size_t n = strlen(match), chars = hl_utf8_count(match, n);
+
+	if (chars > MAX_QUOTE) {
+		size_t i = 0, c = 0;
+		while (i < n && c < MAX_QUOTE - 3) {
+			size_t l = hl_utf8_len((const unsigned char *)match + i, n - i);
+			i += l ? l : 1;
+			c++;
+		}
+		hl_buf_add_quoted(b, match, i);
+		hl_buf_adds(b, "...");
+	} else
+		hl_buf_add_quoted(b, match, n);
+}
+
+char *hl_render(const char *tmpl, const char *match, const char *const *vars)
 {
 	hl_buf b = HL_BUF_INIT;
 	const char *p;
+	size_t i;
 
 	for (p = tmpl; *p; p++) {
-		if (!strncmp(p, "{match}", 7)) {
-			size_t n = strlen(match), chars = hl_utf8_count(match, n);
-			if (chars > MAX_QUOTE) {
-				size_t i = 0, c = 0;
-				while (i < n && c < MAX_QUOTE - 3) {
-					size_t l = hl_utf8_len((const unsigned char *)match + i, n - i);
-					i += l ? l : 1;
-					c++;
+		if (*p == '{') {
+			if (!strncmp(p, "{match}", 7)) {
+				add_match(&b, match);
+				p += 6;
+				continue;
+			}
+			for (i = 0; vars != NULL && vars[i] != NULL; i += 2) {
+				size_t l = strlen(vars[i]);
+				if (!strncmp(p + 1, vars[i], l) && p[l + 1] == '}') {
+					hl_buf_adds(&b, vars[i + 1] ? vars[i + 1] : "");
+					p += l + 1;
+					break;
 				}
-				hl_buf_add_quoted(&b, match, i);
-				hl_buf_adds(&b, "...");
-			} else
-				hl_buf_add_quoted(&b, match, n);
-			p += 6;
-		} else if (!strncmp(p, "{suggestion}", 12) && suggest != NULL) {
-			hl_buf_adds(&b, suggest);
-			p += 11;
-		} else
-			hl_buf_addc(&b, *p);
+			}
+			if (vars != NULL && vars[i] != NULL)
+				continue;
+		}
+		hl_buf_addc(&b, *p);
 	}
 	return hl_buf_detach(&b);
+}
+
+static char *render(const char *tmpl, const char *match, const char *suggest)
+{
+	const char *vars[] = {"suggestion", suggest, NULL};
+	return hl_render(tmpl, match, suggest ? vars : NULL);
 }
 
 static void limit_warning(run *R, size_t at, int rc)
@@ -130,7 +146,7 @@ static void limit_warning(run *R, size_t at, int rc)
 	if (R->limit_hit)
 		return;
 	R->limit_hit = 1;
-	f = add(R, at, at);
+	f = hl_run_add(R, at, at);
 	f->rule = NULL;
 	f->rule_id = "match-limit";
 	f->severity = HL_SEV_WARNING;
@@ -141,8 +157,7 @@ static void limit_warning(run *R, size_t at, int rc)
 	f->message = hl_buf_detach(&b);
 }
 
-/* Match re in text[from, end) starting at `at`. 1: found, 0: none, -1: gave up. */
-static int match(run *R, const pcre2_code *re, size_t from, size_t end, size_t at, size_t *ms, size_t *me)
+int hl_run_match(run *R, const pcre2_code *re, size_t from, size_t end, size_t at, size_t *ms, size_t *me)
 {
 	int rc = pcre2_match(re, (PCRE2_SPTR)R->doc->text.s + from, end - from, at - from,
 			     PCRE2_NO_UTF_CHECK, R->ck->md, R->ck->mctx);
@@ -161,10 +176,10 @@ static int match(run *R, const pcre2_code *re, size_t from, size_t end, size_t a
 }
 
 /* Does re match in text[from, end), or in the target of a link that lies there? */
-static int matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
+int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
 {
 	size_t ms, me, i;
-	int rc = match(R, re, from, end, from, &ms, &me);
+	int rc = hl_run_match(R, re, from, end, from, &ms, &me);
 
 	if (rc != 0)
 		return rc > 0;
@@ -194,7 +209,7 @@ static int negated(run *R, size_t from, size_t ms)
 
 	while (ws < ms && ((unsigned char)t[ws] & 0xc0) == 0x80)
 		ws++;
-	return match(R, R->rule->unless_before, ws, ms, ws, &a, &b) > 0;
+	return hl_run_match(R, R->rule->unless_before, ws, ms, ws, &a, &b) > 0;
 }
 
 /* Check one scope unit text[from, end); unless also looks up to uend. */
@@ -205,7 +220,7 @@ static void check_unit(run *R, size_t from, size_t end, size_t uend)
 	int unless_state = -1, when_state = -1; /* -1: not yet known */
 
 	while (at <= end && !R->limit_hit) {
-		int rc = match(R, r->match, from, end, at, &ms, &me);
+		int rc = hl_run_match(R, r->match, from, end, at, &ms, &me);
 		hl_finding *f;
 		char *suggest = NULL;
 
@@ -220,13 +235,13 @@ static void check_unit(run *R, size_t from, size_t end, size_t uend)
 		at = me;
 		if (r->when != NULL) {
 			if (when_state < 0)
-				when_state = matches_in(R, r->when, from, end);
+				when_state = hl_run_matches_in(R, r->when, from, end);
 			if (!when_state)
 				return;
 		}
 		if (r->unless != NULL) {
 			if (unless_state < 0)
-				unless_state = matches_in(R, r->unless, from, uend);
+				unless_state = hl_run_matches_in(R, r->unless, from, uend);
 			if (unless_state)
 				return;
 		}
@@ -236,7 +251,7 @@ static void check_unit(run *R, size_t from, size_t end, size_t uend)
 			/* which phrase matched: group i+1 is swaps[i] */
 			PCRE2_SIZE *ov;
 			size_t i;
-			if (match(R, r->match, from, end, ms, &ms, &me) <= 0)
+			if (hl_run_match(R, r->match, from, end, ms, &ms, &me) <= 0)
 				continue;
 			ov = pcre2_get_ovector_pointer(R->ck->md);
 			for (i = 0; i < r->nswaps; i++)
@@ -248,7 +263,7 @@ static void check_unit(run *R, size_t from, size_t end, size_t uend)
 			if (isupper((unsigned char)R->doc->text.s[ms]) && islower((unsigned char)suggest[0]))
 				suggest[0] = (char)toupper((unsigned char)suggest[0]);
 		}
-		f = add(R, ms, me);
+		f = hl_run_add(R, ms, me);
 		f->suggest = suggest;
 		f->message = render(r->message, f->match, suggest);
 	}
@@ -262,7 +277,7 @@ static void check_require(run *R)
 	hl_finding *f;
 
 	while (count < r->min && at <= doc->text.len) {
-		if (match(R, r->when, 0, doc->text.len, at, &ms, &me) <= 0)
+		if (hl_run_match(R, r->when, 0, doc->text.len, at, &ms, &me) <= 0)
 			break;
 		if (count == 0) {
 			first_s = ms;
@@ -274,9 +289,9 @@ static void check_require(run *R)
 	}
 	if (count < r->min || R->limit_hit)
 		return;
-	if (matches_in(R, r->require, 0, doc->text.len) || R->limit_hit)
+	if (hl_run_matches_in(R, r->require, 0, doc->text.len) || R->limit_hit)
 		return;
-	f = add(R, first_s, first_e);
+	f = hl_run_add(R, first_s, first_e);
 	f->message = render(r->message, f->match, NULL);
 }
 
@@ -301,6 +316,10 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			check_require(&R);
 			continue;
 		}
+		if (r->kind == HL_KIND_CITATION) {
+			hl_cite_check(&R);
+			continue;
+		}
 		switch (r->scope) {
 		case HL_SCOPE_SENTENCE:
 			for (u = 0; u < doc->nsentences && !R.limit_hit; u++) {
@@ -320,6 +339,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			break;
 		}
 	}
+	hl_cite_release(&R);
 }
 
 /* ---- suppressions ---- */

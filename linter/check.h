@@ -39,6 +39,7 @@ typedef struct hl_checker {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	const hl_rules *rules;
+	void *cite;      /* compiled patterns of the citation checks (check_cite.c) */
 } hl_checker;
 
 /* Limits for every match (0 keeps PCRE2's default). */

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <yaml.h>
 
@@ -15,7 +16,10 @@
 /* ORDER: enum hl_severity */
 static const char *const severity_names[] = {"suggestion", "warning", "error", "none", NULL};
 /* ORDER: enum hl_kind */
-static const char *const kind_names[] = {"pattern", "swap", "require", NULL};
+static const char *const kind_names[] = {"pattern", "swap", "require", "citation", NULL};
+/* ORDER: enum hl_citation_check */
+static const char *const check_names[] = {"misattributed-study", "contradicts-references",
+					  "doi-mismatch", "questionable-publisher", NULL};
 /* ORDER: enum hl_scope */
 static const char *const scope_names[] = {"sentence", "paragraph", "document", NULL};
 
@@ -65,6 +69,8 @@ typedef struct lstate {
 	size_t nsets, sets_cap;
 	rule_src *rs;        /* ORDER: parallel to hl_rules.v */
 	size_t rs_cap;
+	patlist *topics;     /* ORDER: parallel to hl_rules.kb.studies */
+	size_t topics_cap;
 } lstate;
 
 static void patlist_release(patlist *pl)
@@ -135,8 +141,59 @@ static void state_release(hl_rules *rules)
 		patlist_release(&st->rs[i].require);
 	}
 	free(st->rs);
+	for (i = 0; i < rules->kb.nstudies; i++)
+		patlist_release(&st->topics[i]);
+	free(st->topics);
 	free(st);
 	rules->priv = NULL;
+}
+
+static void free_strs(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void kb_release(hl_kb *kb)
+{
+	size_t i;
+
+	for (i = 0; i < kb->npubs; i++) {
+		free(kb->pubs[i].id);
+		free(kb->pubs[i].name);
+		free(kb->pubs[i].source);
+		free_strs(kb->pubs[i].prefixes, kb->pubs[i].nprefixes);
+	}
+	free(kb->pubs);
+	for (i = 0; i < kb->njournals; i++) {
+		hl_journal *j = &kb->journals[i];
+		free(j->name);
+		free(j->publisher_id);
+		free(j->source);
+		free_strs(j->variants, j->nvariants);
+		free_strs(j->same_as, j->nsame_as);
+	}
+	free(kb->journals);
+	for (i = 0; i < kb->nstudies; i++) {
+		hl_study *t = &kb->studies[i];
+		free(t->id);
+		free(t->label);
+		free(t->author);
+		free(t->journal_name);
+		free(t->volume);
+		free(t->issue);
+		free(t->pages);
+		free(t->doi);
+		free(t->population);
+		free(t->source);
+		pcre2_code_free(t->topic);
+	}
+	free(kb->studies);
+	pcre2_code_free(kb->journal_re);
+	memset(kb, 0, sizeof *kb);
 }
 
 void hl_rules_release(hl_rules *rules)
@@ -144,6 +201,7 @@ void hl_rules_release(hl_rules *rules)
 	size_t i;
 
 	state_release(rules);
+	kb_release(&rules->kb);
 	for (i = 0; i < rules->n; i++)
 		rule_release(&rules->v[i]);
 	free(rules->v);
@@ -467,12 +525,12 @@ enum {
 	KEY_ID, KEY_KIND, KEY_SEVERITY, KEY_SCOPE, KEY_MESSAGE, KEY_WHY, KEY_SOURCE,
 	KEY_WORDS, KEY_PATTERNS, KEY_PATTERN, KEY_UNLESS, KEY_WHEN, KEY_REQUIRE, KEY_MIN,
 	KEY_SWAPS, KEY_EXAMPLES, KEY_CASE, KEY_ENABLED, KEY_UNLESS_BEFORE, KEY_UNLESS_SCOPE,
-	KEY__N
+	KEY_CHECK, KEY__N
 };
 static const char *const rule_keys[] = {
 	"id", "kind", "severity", "scope", "message", "why", "source",
 	"words", "patterns", "pattern", "unless", "when", "require", "min",
-	"swaps", "examples", "case-sensitive", "enabled", "unless-before", "unless-scope", NULL};
+	"swaps", "examples", "case-sensitive", "enabled", "unless-before", "unless-scope", "check", NULL};
 
 /* Which keys each kind accepts beyond the common ones. */
 static int key_fits_kind(int key, enum hl_kind kind)
@@ -485,14 +543,16 @@ static int key_fits_kind(int key, enum hl_kind kind)
 	case KEY_UNLESS:
 	case KEY_UNLESS_BEFORE:
 	case KEY_UNLESS_SCOPE:
-		return kind != HL_KIND_REQUIRE;
+		return kind == HL_KIND_PATTERN || kind == HL_KIND_SWAP;
 	case KEY_WHEN:
-		return kind != HL_KIND_SWAP;
+		return kind == HL_KIND_PATTERN || kind == HL_KIND_REQUIRE;
 	case KEY_REQUIRE:
 	case KEY_MIN:
 		return kind == HL_KIND_REQUIRE;
 	case KEY_SWAPS:
 		return kind == HL_KIND_SWAP;
+	case KEY_CHECK:
+		return kind == HL_KIND_CITATION;
 	default:
 		return 1;
 	}
@@ -554,7 +614,7 @@ static void read_rule(loader *L, const yaml_node_t *n, const char *pack)
 			if ((s = want_str(L, v, "kind")) == NULL)
 				break;
 			if (lookup(s, kind_names) < 0) {
-				lerr(L, v, "unknown kind '%s' (expected pattern, swap or require)", s);
+				lerr(L, v, "unknown kind '%s' (expected pattern, swap, require or citation)", s);
 				break;
 			}
 			r.kind = (enum hl_kind)lookup(s, kind_names);
@@ -605,6 +665,14 @@ static void read_rule(loader *L, const yaml_node_t *n, const char *pack)
 			break;
 		case KEY_UNLESS_BEFORE:
 			read_pats(L, &rs.unless_before, v, "unless-before", 0);
+			break;
+		case KEY_CHECK:
+			if ((s = want_str(L, v, "check")) == NULL)
+				break;
+			if (lookup(s, check_names) < 0)
+				lerr(L, v, "unknown check '%s' (expected misattributed-study, contradicts-references, doi-mismatch or questionable-publisher)", s);
+			else
+				r.check = (enum hl_citation_check)lookup(s, check_names);
 			break;
 		case KEY_UNLESS_SCOPE:
 			if ((s = want_str(L, v, "unless-scope")) == NULL)
@@ -660,6 +728,8 @@ static void read_rule(loader *L, const yaml_node_t *n, const char *pack)
 			lerr(L, n, "a swap rule needs 'swaps'");
 		if (r.kind == HL_KIND_REQUIRE && (!seen[KEY_WHEN] || !seen[KEY_REQUIRE]))
 			lerr(L, n, "a require rule needs 'when' and 'require'");
+		if (r.kind == HL_KIND_CITATION && !seen[KEY_CHECK])
+			lerr(L, n, "a citation rule needs 'check'");
 		if (r.kind == HL_KIND_REQUIRE && seen[KEY_SCOPE] && r.scope != HL_SCOPE_DOCUMENT)
 			lerr(L, seen[KEY_SCOPE], "a require rule works on the whole document: use 'scope: document'");
 	}
@@ -738,9 +808,219 @@ static void read_sets(loader *L, const yaml_node_t *n)
 	}
 }
 
+/* ---- the knowledge base ---- */
+
+/* A list of strings into a fresh array (appended to *out). */
+static void read_strs(loader *L, const yaml_node_t *n, const char *what, char ***out, size_t *count)
+{
+	yaml_node_item_t *it;
+	size_t cap = *count;
+
+	if (n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    n->data.scalar.length == 0)
+		return; /* an empty value: no items */
+	if (n->type != YAML_SEQUENCE_NODE) {
+		lerr(L, n, "'%s' must be a list of strings, not %s", what, node_type_name(n));
+		return;
+	}
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *c = node(L, *it);
+		const char *s = want_str(L, c, what);
+		if (s == NULL)
+			continue;
+		HL_GROW(*out, cap, *count + 1);
+		(*out)[(*count)++] = hl_strdup(s);
+	}
+}
+
+/* Walk the entries of a knowledge list: each must be a mapping whose keys are in `keys`.
+ * Calls fn for each key with its value node; returns nothing, reports bad keys. */
+typedef void (*entry_fn)(loader *L, void *entry, int key, const yaml_node_t *v);
+
+static int read_entry(loader *L, const yaml_node_t *n, const char *const *keys, const char *where,
+		      const int *required, void *entry, entry_fn fn)
+{
+	const yaml_node_t *seen[32] = {0};
+	yaml_node_pair_t *p;
+	int errors0 = L->errors, key, i;
+
+	if (n->type != YAML_MAPPING_NODE) {
+		lerr(L, n, "each entry of '%s' must be a mapping", where);
+		return -1;
+	}
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(L, p->key), *v = node(L, p->value);
+		if (k->type != YAML_SCALAR_NODE) {
+			lerr(L, k, "keys must be strings");
+			continue;
+		}
+		if ((key = lookup(scalar(k), keys)) < 0) {
+			unknown_key(L, k, keys, where);
+			continue;
+		}
+		if (seen[key]) {
+			lerr(L, k, "key '%s' appears twice", scalar(k));
+			continue;
+		}
+		seen[key] = k;
+		fn(L, entry, key, v);
+	}
+	for (i = 0; required[i] >= 0; i++)
+		if (!seen[required[i]])
+			lerr(L, n, "missing required key '%s' in %s", keys[required[i]], where);
+	return L->errors == errors0 ? 0 : -1;
+}
+
+static char *dup_str(loader *L, const yaml_node_t *v, const char *what)
+{
+	const char *s = want_str(L, v, what);
+	return s ? hl_strdup(s) : NULL;
+}
+
+static const char *const pub_keys[] = {"id", "name", "prefixes", "questionable", "source", NULL};
+
+static void pub_key(loader *L, void *entry, int key, const yaml_node_t *v)
+{
+	hl_publisher *p = entry;
+	size_t i;
+
+	switch (key) {
+	case 0:
+		if ((p->id = dup_str(L, v, "id")) != NULL && !is_kebab(p->id))
+			lerr(L, v, "publisher id '%s' must be kebab-case", p->id);
+		break;
+	case 1: p->name = dup_str(L, v, "name"); break;
+	case 2:
+		read_strs(L, v, "prefixes", &p->prefixes, &p->nprefixes);
+		for (i = 0; i < p->nprefixes; i++) {
+			const char *x = p->prefixes[i];
+			if (strncmp(x, "10.", 3) != 0 || strspn(x + 3, "0123456789") < 4 || x[3 + strspn(x + 3, "0123456789")] != '\0')
+				lerr(L, v, "DOI prefix '%s' must look like 10.NNNN", x);
+		}
+		break;
+	case 3: want_bool(L, v, "questionable", &p->questionable); break;
+	case 4: p->source = dup_str(L, v, "source"); break;
+	}
+}
+
+static const char *const journal_keys[] = {"name", "variants", "publisher", "same-as", "source", NULL};
+
+static void journal_key(loader *L, void *entry, int key, const yaml_node_t *v)
+{
+	hl_journal *j = entry;
+
+	switch (key) {
+	case 0: j->name = dup_str(L, v, "name"); break;
+	case 1: read_strs(L, v, "variants", &j->variants, &j->nvariants); break;
+	case 2: j->publisher_id = dup_str(L, v, "publisher"); break;
+	case 3: read_strs(L, v, "same-as", &j->same_as, &j->nsame_as); break;
+	case 4: j->source = dup_str(L, v, "source"); break;
+	}
+}
+
+static const char *const study_keys[] = {"id", "label", "author", "years", "journal", "volume", "issue",
+					  "pages", "doi", "population", "topic", "source", NULL};
+
+typedef struct study_entry {
+	hl_study s;
+	patlist topic;
+} study_entry;
+
+static void study_key(loader *L, void *entry, int key, const yaml_node_t *v)
+{
+	study_entry *e = entry;
+	hl_study *t = &e->s;
+	yaml_node_item_t *it;
+
+	switch (key) {
+	case 0:
+		if ((t->id = dup_str(L, v, "id")) != NULL && !is_kebab(t->id))
+			lerr(L, v, "study id '%s' must be kebab-case", t->id);
+		break;
+	case 1: t->label = dup_str(L, v, "label"); break;
+	case 2: t->author = dup_str(L, v, "author"); break;
+	case 3:
+		if (v->type != YAML_SEQUENCE_NODE) {
+			lerr(L, v, "'years' must be a list of years");
+			break;
+		}
+		for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+			yaml_node_t *c = node(L, *it);
+			const char *y = want_str(L, c, "years");
+			if (y == NULL)
+				continue;
+			if (strlen(y) != 4 || strspn(y, "0123456789") != 4 || t->nyears == 4)
+				lerr(L, c, "'%s' is not a year (at most four years per study)", y);
+			else
+				t->years[t->nyears++] = strtoul(y, NULL, 10);
+		}
+		break;
+	case 4: t->journal_name = dup_str(L, v, "journal"); break;
+	case 5: t->volume = dup_str(L, v, "volume"); break;
+	case 6: t->issue = dup_str(L, v, "issue"); break;
+	case 7: t->pages = dup_str(L, v, "pages"); break;
+	case 8: t->doi = dup_str(L, v, "doi"); break;
+	case 9: t->population = dup_str(L, v, "population"); break;
+	case 10: read_pats(L, &e->topic, v, "topic", 0); break;
+	case 11: t->source = dup_str(L, v, "source"); break;
+	}
+}
+
+static void read_kb_list(loader *L, const yaml_node_t *n, int which)
+{
+	static const int pub_req[] = {0, 1, 2, 4, -1}, journal_req[] = {0, 2, 4, -1},
+			 study_req[] = {0, 1, 2, 3, 4, 8, 11, -1};
+	hl_kb *kb = &L->rules->kb;
+	lstate *st = state(L->rules);
+	yaml_node_item_t *it;
+	static const char *const names[] = {"publishers", "journals", "studies"};
+
+	if (n->type != YAML_SEQUENCE_NODE) {
+		lerr(L, n, "'%s' must be a list", names[which]);
+		return;
+	}
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *c = node(L, *it);
+		if (which == 0) {
+			hl_publisher p;
+			memset(&p, 0, sizeof p);
+			p.file = L->file;
+			p.line = c->start_mark.line + 1;
+			p.col = c->start_mark.column + 1;
+			read_entry(L, c, pub_keys, "a publisher", pub_req, &p, pub_key);
+			HL_GROW(kb->pubs, kb->pubs_cap, kb->npubs + 1);
+			kb->pubs[kb->npubs++] = p; /* kept even when broken: the load fails anyway */
+		} else if (which == 1) {
+			hl_journal j;
+			memset(&j, 0, sizeof j);
+			j.file = L->file;
+			j.line = c->start_mark.line + 1;
+			j.col = c->start_mark.column + 1;
+			read_entry(L, c, journal_keys, "a journal", journal_req, &j, journal_key);
+			HL_GROW(kb->journals, kb->journals_cap, kb->njournals + 1);
+			kb->journals[kb->njournals++] = j;
+		} else {
+			study_entry e;
+			memset(&e, 0, sizeof e);
+			e.s.file = L->file;
+			e.s.line = c->start_mark.line + 1;
+			e.s.col = c->start_mark.column + 1;
+			read_entry(L, c, study_keys, "a study", study_req, &e, study_key);
+			HL_GROW(kb->studies, kb->studies_cap, kb->nstudies + 1);
+			if (st->topics_cap < kb->studies_cap) {
+				st->topics = hl_reallocarray(st->topics, kb->studies_cap, sizeof *st->topics);
+				st->topics_cap = kb->studies_cap;
+			}
+			st->topics[kb->nstudies] = e.topic;
+			kb->studies[kb->nstudies++] = e.s;
+		}
+	}
+}
+
 static void read_file_doc(loader *L, const char *path)
 {
-	static const char *const top_keys[] = {"pack", "description", "sets", "rules", NULL};
+	static const char *const top_keys[] = {"pack", "description", "sets", "rules",
+					       "publishers", "journals", "studies", NULL};
 	yaml_node_t *root = yaml_document_get_root_node(L->doc), *rules_node = NULL;
 	yaml_node_pair_t *p;
 	yaml_node_item_t *it;
@@ -778,6 +1058,11 @@ static void read_file_doc(loader *L, const char *path)
 			break;
 		case 3:
 			rules_node = v;
+			break;
+		case 4:
+		case 5:
+		case 6:
+			read_kb_list(L, v, lookup(scalar(k), top_keys) - 4);
 			break;
 		default:
 			unknown_key(L, k, top_keys, "a rule file");
@@ -898,6 +1183,14 @@ int hl_rules_add_path(hl_rules *rules, const char *path, FILE *err)
 		free(names[i]);
 	}
 	free(names);
+	/* the knowledge base lives in a "knowledge" folder beside the packs */
+	{
+		hl_buf kd = HL_BUF_INIT;
+		hl_buf_addf(&kd, "%s%sknowledge", path, path[strlen(path) - 1] == '/' ? "" : "/");
+		if (stat(kd.s, &sb) == 0 && S_ISDIR(sb.st_mode))
+			errors += hl_rules_add_path(rules, kd.s, err);
+		hl_buf_release(&kd);
+	}
 	return errors;
 }
 
@@ -941,7 +1234,9 @@ static void cerr(compiler *C, const hl_rule *r, hl_loc loc, const char *fmt, ...
 {
 	va_list ap;
 
-	fprintf(C->err, "hypelint: %s:%lu:%lu: error: rule '%s': ", loc.file, loc.line, loc.col, r->id);
+	/* knowledge-base studies compile their topics through a stand-in rule with no pack */
+	fprintf(C->err, "hypelint: %s:%lu:%lu: error: %s '%s': ", loc.file, loc.line, loc.col,
+		r->pack ? "rule" : "study", r->id);
 	va_start(ap, fmt);
 	vfprintf(C->err, fmt, ap);
 	va_end(ap);
@@ -992,6 +1287,39 @@ static int check_pat(compiler *C, const hl_rule *r, const pat *p, const char *re
 	return -1;
 }
 
+/* Copy p's regex into out with each {{name}} replaced by the alternation of set `name`. */
+static int expand_sets(compiler *C, const hl_rule *r, const pat *p, hl_buf *out)
+{
+	lstate *st = C->rules->priv;
+	const char *s = p->s, *open, *close;
+	size_t k;
+
+	while ((open = strstr(s, "{{")) != NULL && (close = strstr(open + 2, "}}")) != NULL) {
+		char *name = hl_strndup(open + 2, (size_t)(close - open - 2));
+		const pset *set = find_set(st, name);
+		hl_buf_add(out, s, (size_t)(open - s));
+		if (set == NULL) {
+			cerr(C, r, p->loc, "unknown pattern set '{{%s}}'", name);
+			free(name);
+			return -1;
+		}
+		free(name);
+		hl_buf_adds(out, "(?:");
+		for (k = 0; k < set->items.n; k++) {
+			if (k)
+				hl_buf_addc(out, '|');
+			if (set->items.v[k].literal)
+				word_regex(out, set->items.v[k].s);
+			else
+				hl_buf_adds(out, set->items.v[k].s);
+		}
+		hl_buf_addc(out, ')');
+		s = close + 2;
+	}
+	hl_buf_adds(out, s);
+	return 0;
+}
+
 /* Join the patterns of pl (sets expanded) into one alternation and compile it with JIT. */
 static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl, int groups,
 				const char *suffix)
@@ -1022,8 +1350,10 @@ static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl
 			one.len = 0;
 			if (items[j].literal)
 				word_regex(&one, items[j].s);
-			else
-				hl_buf_adds(&one, items[j].s);
+			else if (expand_sets(C, r, &items[j], &one) != 0) {
+				bad = 1;
+				continue;
+			}
 			if (check_pat(C, r, &items[j], one.s, flags) != 0) {
 				bad = 1;
 				continue;
@@ -1055,11 +1385,205 @@ static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl
 	return code;
 }
 
+/* ---- resolving the knowledge base ---- */
+
+static void kerr(compiler *C, const char *file, unsigned long line, unsigned long col, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void kerr(compiler *C, const char *file, unsigned long line, unsigned long col, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(C->err, "hypelint: %s:%lu:%lu: error: ", file, line, col);
+	va_start(ap, fmt);
+	vfprintf(C->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', C->err);
+	C->errors++;
+}
+
+/* Lower-case s without dots, a leading "the " or repeated spaces, into b. */
+static void norm_name(hl_buf *b, const char *s, size_t n)
+{
+	size_t i;
+	int space = 0;
+
+	b->len = 0;
+	hl_buf_grow(b, n);
+	if (n >= 4 && !strncasecmp(s, "the ", 4)) {
+		s += 4;
+		n -= 4;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '.')
+			continue;
+		if (isspace(c)) {
+			space = b->len > 0;
+			continue;
+		}
+		if (space)
+			hl_buf_addc(b, ' ');
+		space = 0;
+		hl_buf_addc(b, (char)tolower(c));
+	}
+	if (b->s)
+		b->s[b->len] = '\0';
+}
+
+long hl_kb_journal(const hl_kb *kb, const char *s, size_t n)
+{
+	hl_buf want = HL_BUF_INIT, have = HL_BUF_INIT;
+	size_t i, v;
+	long found = -1;
+
+	norm_name(&want, s, n);
+	for (i = 0; i < kb->njournals && found < 0; i++) {
+		const hl_journal *j = &kb->journals[i];
+		for (v = 0; v <= j->nvariants && found < 0; v++) {
+			const char *name = v == 0 ? j->name : j->variants[v - 1];
+			norm_name(&have, name, strlen(name));
+			if (want.s && have.s && !strcmp(want.s, have.s))
+				found = (long)i;
+		}
+	}
+	hl_buf_release(&want);
+	hl_buf_release(&have);
+	return found;
+}
+
+int hl_kb_same_journal(const hl_kb *kb, size_t a, size_t b)
+{
+	size_t i;
+
+	if (a == b)
+		return 1;
+	for (i = 0; i < kb->journals[a].nsame_as; i++)
+		if (hl_kb_journal(kb, kb->journals[a].same_as[i], strlen(kb->journals[a].same_as[i])) == (long)b)
+			return 1;
+	return 0;
+}
+
+long hl_kb_doi_publisher(const hl_kb *kb, const char *doi, size_t n)
+{
+	size_t i, k, plen = 0;
+
+	while (plen < n && doi[plen] != '/')
+		plen++;
+	for (i = 0; i < kb->npubs; i++)
+		for (k = 0; k < kb->pubs[i].nprefixes; k++)
+			if (strlen(kb->pubs[i].prefixes[k]) == plen && !strncmp(kb->pubs[i].prefixes[k], doi, plen))
+				return (long)i;
+	return -1;
+}
+
+long hl_kb_study_by_doi(const hl_kb *kb, const char *doi, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < kb->nstudies; i++)
+		if (kb->studies[i].doi && strlen(kb->studies[i].doi) == n && !strncasecmp(kb->studies[i].doi, doi, n))
+			return (long)i;
+	return -1;
+}
+
+static int cmp_len_desc(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+	return la < lb ? 1 : la > lb ? -1 : strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void kb_resolve(compiler *C)
+{
+	hl_kb *kb = &C->rules->kb;
+	lstate *st = state(C->rules);
+	char **names = NULL;
+	size_t nnames = 0, cap = 0, i, j, k;
+
+	for (i = 0; i < kb->npubs; i++)
+		for (j = 0; j < i; j++)
+			if (kb->pubs[i].id && kb->pubs[j].id && !strcmp(kb->pubs[i].id, kb->pubs[j].id))
+				kerr(C, kb->pubs[i].file, kb->pubs[i].line, kb->pubs[i].col,
+				     "duplicate publisher id '%s'", kb->pubs[i].id);
+	for (i = 0; i < kb->njournals; i++) {
+		hl_journal *jn = &kb->journals[i];
+		for (j = 0; j <= jn->nvariants; j++) {
+			const char *name = j == 0 ? jn->name : jn->variants[j - 1];
+			long other;
+			if (name == NULL)
+				continue;
+			other = hl_kb_journal(kb, name, strlen(name));
+			if (other >= 0 && other != (long)i)
+				kerr(C, jn->file, jn->line, jn->col, "journal '%s': the name '%s' already belongs to journal '%s'",
+				     jn->name ? jn->name : "?", name, kb->journals[other].name);
+			HL_GROW(names, cap, nnames + 1);
+			names[nnames++] = (char *)name;
+		}
+		jn->publisher = (size_t)-1;
+		for (k = 0; k < kb->npubs && jn->publisher_id; k++)
+			if (kb->pubs[k].id && !strcmp(kb->pubs[k].id, jn->publisher_id))
+				jn->publisher = k;
+		if (jn->publisher == (size_t)-1)
+			kerr(C, jn->file, jn->line, jn->col, "journal '%s' names unknown publisher '%s'",
+			     jn->name ? jn->name : "?", jn->publisher_id ? jn->publisher_id : "?");
+		for (k = 0; k < jn->nsame_as; k++)
+			if (hl_kb_journal(kb, jn->same_as[k], strlen(jn->same_as[k])) < 0)
+				kerr(C, jn->file, jn->line, jn->col, "journal '%s': same-as names unknown journal '%s'",
+				     jn->name ? jn->name : "?", jn->same_as[k]);
+	}
+	for (i = 0; i < kb->nstudies; i++) {
+		hl_study *t = &kb->studies[i];
+		long jx = t->journal_name ? hl_kb_journal(kb, t->journal_name, strlen(t->journal_name)) : -1;
+		for (j = 0; j < i; j++)
+			if (t->id && kb->studies[j].id && !strcmp(t->id, kb->studies[j].id))
+				kerr(C, t->file, t->line, t->col, "duplicate study id '%s'", t->id);
+		if (jx < 0)
+			kerr(C, t->file, t->line, t->col, "study '%s' names unknown journal '%s'", t->id ? t->id : "?",
+			     t->journal_name ? t->journal_name : "?");
+		t->journal = jx < 0 ? 0 : (size_t)jx;
+		if (st->topics[i].n > 0) {
+			hl_rule fake;
+			memset(&fake, 0, sizeof fake);
+			fake.id = t->id ? t->id : "?";
+			fake.loc.file = t->file;
+			t->topic = compile_list(C, &fake, &st->topics[i], 0, NULL);
+		}
+	}
+	/* every journal name, longest first, case-sensitive; and the set @journal for rules */
+	if (nnames > 0) {
+		hl_buf all = HL_BUF_INIT;
+		int ec;
+		PCRE2_SIZE off;
+		pset set;
+		qsort(names, nnames, sizeof *names, cmp_len_desc);
+		memset(&set, 0, sizeof set);
+		for (i = 0; i < nnames; i++) {
+			if (i)
+				hl_buf_addc(&all, '|');
+			word_regex(&all, names[i]);
+			HL_GROW(set.items.v, set.items.cap, set.items.n + 1);
+			set.items.v[set.items.n++] = (pat){hl_strdup(names[i]), {NULL, 0, 0}, 0, 0, 1};
+		}
+		kb->journal_re = compile1(all.s, PCRE2_UTF | PCRE2_UCP, &ec, &off);
+		if (kb->journal_re != NULL && use_jit())
+			pcre2_jit_compile(kb->journal_re, PCRE2_JIT_COMPLETE);
+		hl_buf_release(&all);
+		if (find_set(st, "journal") == NULL) {
+			set.name = hl_strdup("journal");
+			HL_GROW(st->sets, st->sets_cap, st->nsets + 1);
+			st->sets[st->nsets++] = set;
+		} else
+			patlist_release(&set.items);
+	}
+	free(names);
+}
+
 int hl_rules_compile(hl_rules *rules, FILE *err)
 {
 	lstate *st = state(rules);
 	compiler C = {rules, err, 0};
 	size_t i, j;
+
+	kb_resolve(&C);
 
 	for (i = 0; i < rules->n; i++) {
 		hl_rule *r = &rules->v[i];
@@ -1082,6 +1606,8 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 		case HL_KIND_REQUIRE:
 			r->require = compile_list(&C, r, &rs->require, 0, NULL);
 			break;
+		case HL_KIND_CITATION:
+			break;
 		}
 		if (rs->when.n)
 			r->when = compile_list(&C, r, &rs->when, 0, NULL);
@@ -1089,7 +1615,7 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			r->unless = compile_list(&C, r, &rs->unless, 0, NULL);
 		if (rs->unless_before.n)
 			r->unless_before = compile_list(&C, r, &rs->unless_before, 0, "\\s*\\z");
-		if (C.errors == e0 && r->kind != HL_KIND_REQUIRE && r->match == NULL)
+		if (C.errors == e0 && (r->kind == HL_KIND_PATTERN || r->kind == HL_KIND_SWAP) && r->match == NULL)
 			cerr(&C, r, r->loc, "no patterns to match");
 	}
 	state_release(rules);

@@ -6,10 +6,18 @@
 #include <pcre2.h>
 #include <stdio.h>
 
+#include "kb.h"
+
 /* ORDER: hl_severity and severity_names[] in rules.c; higher is more severe. */
 enum hl_severity { HL_SEV_SUGGESTION, HL_SEV_WARNING, HL_SEV_ERROR, HL_SEV_NONE };
 /* ORDER: hl_kind and kind_names[] in rules.c. */
-enum hl_kind { HL_KIND_PATTERN, HL_KIND_SWAP, HL_KIND_REQUIRE };
+enum hl_kind { HL_KIND_PATTERN, HL_KIND_SWAP, HL_KIND_REQUIRE, HL_KIND_CITATION };
+
+/* ORDER: hl_citation_check and check_names[] in rules.c: the built-in citation checks. */
+enum hl_citation_check {
+	HL_CHECK_MISATTRIBUTED, HL_CHECK_CONTRADICTS_REFS, HL_CHECK_DOI_MISMATCH,
+	HL_CHECK_QUESTIONABLE, HL_CHECK__N
+};
 /* ORDER: hl_scope and scope_names[] in rules.c. */
 enum hl_scope { HL_SCOPE_SENTENCE, HL_SCOPE_PARAGRAPH, HL_SCOPE_DOCUMENT };
 
@@ -56,6 +64,7 @@ typedef struct hl_rule {
 	pcre2_code *when;     /* pattern: the scope must match it too; require: what makes it apply */
 	pcre2_code *require;  /* require: what satisfies it */
 	unsigned long min;    /* require: matches of `when` needed */
+	enum hl_citation_check check; /* citation: which built-in check */
 	hl_swap *swaps;
 	size_t nswaps;
 	hl_example *examples;
@@ -66,6 +75,7 @@ typedef struct hl_rule {
 typedef struct hl_rules {
 	hl_rule *v;
 	size_t n, cap;
+	hl_kb kb;           /* the knowledge base (rules/knowledge) */
 	char **files;       /* names of the loaded files (owned) */
 	size_t nfiles, files_cap;
 	void *priv;         /* loader state: named sets */

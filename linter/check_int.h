@@ -1,0 +1,35 @@
+/* check_int.h - what check.c shares with the citation checks in check_cite.c; not public. */
+#ifndef HL_CHECK_INT_H
+#define HL_CHECK_INT_H
+
+#include "check.h"
+
+struct hl_refs;
+
+/* State of one run of the rules over one document. */
+typedef struct run {
+	hl_checker *ck;
+	const hl_doc *doc;
+	hl_findings *out;
+	const hl_rule *rule;
+	size_t rule_index;
+	int limit_hit;          /* the current rule already reported a limit */
+	struct hl_refs *refs;   /* the document's reference list, parsed on first use */
+} run;
+
+/* Append a finding of the current rule for prose range [pstart, pend); message unset. */
+hl_finding *hl_run_add(run *R, size_t pstart, size_t pend);
+/* Match re in text[from, end) from `at`: 1 found ([*ms, *me)), 0 none, -1 gave up (reported). */
+int hl_run_match(run *R, const pcre2_code *re, size_t from, size_t end, size_t at, size_t *ms, size_t *me);
+/* Does re match in text[from, end) or in the target of a link there? */
+int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end);
+/* tmpl with {match} quoted and each {name} of vars (name, value, ..., NULL) filled in. */
+char *hl_render(const char *tmpl, const char *match, const char *const *vars);
+
+/* The citation checks (check_cite.c). */
+void *hl_cite_init(void);
+void hl_cite_free(void *cite);
+void hl_cite_check(run *R);
+void hl_cite_release(run *R);
+
+#endif

@@ -1,0 +1,65 @@
+/* kb.h - the knowledge base: publishers and their DOI prefixes, journals, landmark studies. */
+#ifndef HL_KB_H
+#define HL_KB_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+
+/*
+ * Loaded from the .yml files of rules/knowledge with the rules (rules.c) and immutable after
+ * hl_rules_compile(). Indices tie the tables together: a journal names its publisher
+ * by index, a study its journal. Everything is owned by the hl_kb.
+ */
+typedef struct hl_publisher {
+	char *id, *name, *source;
+	char **prefixes;
+	size_t nprefixes;
+	int questionable;
+	const char *file;    /* where it was defined, for messages */
+	unsigned long line, col;
+} hl_publisher;
+
+typedef struct hl_journal {
+	char *name;          /* the NLM-style abbreviation, used in messages */
+	char **variants;     /* other spellings */
+	size_t nvariants;
+	char *publisher_id;
+	size_t publisher;    /* index into publishers */
+	char **same_as;      /* names of journals that count as this one (a renamed title) */
+	size_t nsame_as;
+	char *source;
+	const char *file;
+	unsigned long line, col;
+} hl_journal;
+
+typedef struct hl_study {
+	char *id, *label, *author, *journal_name, *volume, *issue, *pages, *doi, *population, *source;
+	unsigned long years[4];
+	size_t nyears;
+	size_t journal;      /* index into journals */
+	pcre2_code *topic;   /* NULL when the study has no topic patterns */
+	const char *file;
+	unsigned long line, col;
+} hl_study;
+
+typedef struct hl_kb {
+	hl_publisher *pubs;
+	size_t npubs, pubs_cap;
+	hl_journal *journals;
+	size_t njournals, journals_cap;
+	hl_study *studies;
+	size_t nstudies, studies_cap;
+	pcre2_code *journal_re; /* every journal name and variant, case-sensitive, longest first */
+} hl_kb;
+
+/* The journal whose name or variant is s[0..n) (spacing, dots and a leading "The" ignored), or -1. */
+long hl_kb_journal(const hl_kb *kb, const char *s, size_t n);
+/* Are journals a and b the same journal (or one renamed as the other)? */
+int hl_kb_same_journal(const hl_kb *kb, size_t a, size_t b);
+/* The publisher of a DOI ("10.1056/..."), or -1. */
+long hl_kb_doi_publisher(const hl_kb *kb, const char *doi, size_t n);
+/* The study with this DOI (case-insensitive), or -1. */
+long hl_kb_study_by_doi(const hl_kb *kb, const char *doi, size_t n);
+
+#endif
