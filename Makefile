@@ -25,7 +25,7 @@ BIN   ?= hypelint
 OBJS = $(SRCS:linter/%.c=$(BUILD)/%.o)
 HDRS = $(wildcard linter/*.h)
 
-.PHONY: all run deps test check check-update check-asan check-valgrind install uninstall clean FORCE
+.PHONY: all run deps test check check-update check-asan check-valgrind fuzz fuzz-build install uninstall clean FORCE
 
 all: $(BIN)
 
@@ -54,7 +54,14 @@ $(BUILD)/unit: tests/unit.c $(OBJS) $(HDRS)
 $(BUILD)/poscheck: tests/poscheck.c $(OBJS) $(HDRS)
 	$(CC) $(HL_CFLAGS) -Ilinter $(CFLAGS) $(LDFLAGS) -o $@ tests/poscheck.c $(OBJS) $(LIBS)
 
-TEST_BINS = $(BIN) $(BUILD)/unit $(BUILD)/poscheck
+# Fuzz targets (tests/fuzz): replayed over their corpus by `make test`, fuzzed by `make fuzz`.
+FUZZ_TARGETS = rules text html markdown pipeline
+REPLAYS = $(FUZZ_TARGETS:%=$(BUILD)/replay-%)
+
+$(BUILD)/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_extract.h $(OBJS) $(HDRS)
+	$(CC) $(HL_CFLAGS) -Ilinter $(CFLAGS) $(LDFLAGS) -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(OBJS) $(LIBS)
+
+TEST_BINS = $(BIN) $(BUILD)/unit $(BUILD)/poscheck $(REPLAYS)
 
 # Install the Debian packages that pkg-config cannot find (root only; others get the command).
 deps:
@@ -95,6 +102,26 @@ check-valgrind: deps $(TEST_BINS)
 check-update: $(TEST_BINS)
 	@HYPELINT=$(BIN) HL_BUILD=$(BUILD) tests/run.sh --update $(T)
 
+# libFuzzer builds (clang) of every target; each runs FUZZ_SECONDS, from its seed corpus.
+# New corpus entries go to tests/fuzz/work/ (not in git); crashes to tests/fuzz/crashes/TARGET/.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+fuzz-build: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz BIN=build-fuzz/hypelint CC=clang \
+		CFLAGS="-O1 -g $(FUZZ_SAN)" $(FUZZ_TARGETS:%=build-fuzz/fuzz-%)
+
+build-fuzz/fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_extract.h $(OBJS) $(HDRS)
+	$(CC) $(HL_CFLAGS) -Ilinter -O1 -g -fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_$*.c $(OBJS) $(LIBS)
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p tests/fuzz/work/$$t tests/fuzz/crashes/$$t; \
+		echo "fuzzing $$t for $(FUZZ_SECONDS)s"; \
+		build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=tests/fuzz/crashes/$$t/ tests/fuzz/work/$$t tests/fuzz/corpus/$$t \
+			2>&1 | grep -E '^(#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix)' || true; \
+	done
+
 install: hypelint
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules/knowledge $(DESTDIR)$(MANDIR)
 	install -m 755 hypelint $(DESTDIR)$(BINDIR)/hypelint
@@ -107,4 +134,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan hypelint
+	rm -rf build build-asan build-fuzz hypelint

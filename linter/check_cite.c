@@ -138,7 +138,12 @@ static long kb_journal_at(run *R, size_t from, size_t end, size_t at, size_t *s,
 			*e = ov[1];
 			return j;
 		}
-		at = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		if (ov[1] > ov[0])
+			at = ov[1];
+		else {
+			size_t l = hl_utf8_len((const unsigned char *)T(R) + ov[0], end - ov[0]);
+			at = ov[0] + (l ? l : 1);
+		}
 	}
 	return -1;
 }

@@ -46,6 +46,14 @@ static void anchor(hl_doc *doc, size_t src, size_t src_end, int synth)
 	hl_anchor *last = doc->nanchors ? &doc->anchors[doc->nanchors - 1] : NULL;
 	size_t p = doc->text.len;
 
+	/* a position just past the end (a final line break) stays inside the source */
+	if (src > doc->src->len)
+		src = doc->src->len;
+	if (src_end > doc->src->len)
+		src_end = doc->src->len;
+	if (src_end < src && synth)
+		src_end = src;
+
 	if (!synth && last != NULL && !last->synth && last->src + (p - last->prose) == src)
 		return;
 	if (last != NULL && last->prose == p)
@@ -82,10 +90,17 @@ void hl_doc_block_end(hl_doc *doc)
 			(hl_block){doc->block_start, doc->text.len, doc->block_kind};
 	} else if (doc->block_start > 0 && doc->text.len == doc->block_start) {
 		/* nothing was added: take back the separator */
+		size_t i;
 		doc->text.len--;
 		doc->text.s[doc->text.len] = '\0';
 		while (doc->nanchors && doc->anchors[doc->nanchors - 1].prose >= doc->text.len)
 			doc->nanchors--;
+		for (i = 0; i < doc->nlinks; i++) {
+			if (doc->links[i].end > doc->text.len)
+				doc->links[i].end = doc->text.len;
+			if (doc->links[i].start > doc->text.len)
+				doc->links[i].start = doc->text.len;
+		}
 	}
 }
 
@@ -181,7 +196,17 @@ void hl_doc_synth(hl_doc *doc, const char *s, size_t n, size_t src_start, size_t
 	}
 	flush_space(doc);
 	anchor(doc, src_start, src_end, 1);
-	hl_buf_add(&doc->text, s, n);
+	/* decoded text must be valid UTF-8 too: the matcher relies on it */
+	for (i = 0; i < n;) {
+		l = hl_utf8_len(u + i, n - i);
+		if (l == 0) {
+			hl_buf_add(&doc->text, "\xEF\xBF\xBD", 3);
+			i++;
+		} else {
+			hl_buf_add(&doc->text, s + i, l);
+			i += l;
+		}
+	}
 }
 
 void hl_doc_link_begin(hl_doc *doc, const char *href, size_t n)

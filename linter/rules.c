@@ -1086,13 +1086,12 @@ static void read_file_doc(loader *L, const char *path)
 	free(pack);
 }
 
-static int load_file(hl_rules *rules, const char *path, FILE *err)
+/* Parse one rule file held in memory; its name is kept for messages. */
+static int load_buffer(hl_rules *rules, const char *path, const char *data, size_t len, FILE *err)
 {
 	loader L;
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	FILE *fp;
-	hl_buf data = HL_BUF_INIT;
 	char *name = hl_strdup(path);
 
 	HL_GROW(rules->files, rules->files_cap, rules->nfiles + 1);
@@ -1101,6 +1100,39 @@ static int load_file(hl_rules *rules, const char *path, FILE *err)
 	L.rules = rules;
 	L.file = name;
 	L.err = err;
+	if (!yaml_parser_initialize(&parser))
+		hl_oom();
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		hl_loc loc = {name, parser.problem_mark.line + 1, parser.problem_mark.column + 1};
+		if (parser.error == YAML_MEMORY_ERROR)
+			hl_oom();
+		if (parser.context != NULL)
+			lerr_at(&L, loc, "invalid YAML: %s %s", parser.problem ? parser.problem : "syntax error",
+				parser.context);
+		else
+			lerr_at(&L, loc, "invalid YAML: %s", parser.problem ? parser.problem : "syntax error");
+		yaml_parser_delete(&parser);
+		return L.errors;
+	}
+	L.doc = &doc;
+	read_file_doc(&L, path);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return L.errors;
+}
+
+int hl_rules_add_mem(hl_rules *rules, const char *name, const char *data, size_t len, FILE *err)
+{
+	return load_buffer(rules, name, data, len, err);
+}
+
+static int load_file(hl_rules *rules, const char *path, FILE *err)
+{
+	FILE *fp;
+	hl_buf data = HL_BUF_INIT;
+	int errors;
+
 	if ((fp = fopen(path, "rb")) == NULL) {
 		fprintf(err, "hypelint: %s: error: cannot open rule file: %s\n", path, strerror(errno));
 		return 1;
@@ -1112,28 +1144,9 @@ static int load_file(hl_rules *rules, const char *path, FILE *err)
 		return 1;
 	}
 	fclose(fp);
-	if (!yaml_parser_initialize(&parser))
-		hl_oom();
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data.s, data.len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		hl_loc loc = {name, parser.problem_mark.line + 1, parser.problem_mark.column + 1};
-		if (parser.error == YAML_MEMORY_ERROR)
-			hl_oom();
-		if (parser.context != NULL)
-			lerr_at(&L, loc, "invalid YAML: %s %s", parser.problem ? parser.problem : "syntax error",
-				parser.context);
-		else
-			lerr_at(&L, loc, "invalid YAML: %s", parser.problem ? parser.problem : "syntax error");
-		yaml_parser_delete(&parser);
-		hl_buf_release(&data);
-		return L.errors;
-	}
-	L.doc = &doc;
-	read_file_doc(&L, path);
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
+	errors = load_buffer(rules, path, data.s, data.len, err);
 	hl_buf_release(&data);
-	return L.errors;
+	return errors;
 }
 
 static int has_yaml_ext(const char *name)

@@ -88,6 +88,8 @@ void hl_rules_init(hl_rules *rules);
  * and counted; the return value is the number of errors.
  */
 int hl_rules_add_path(hl_rules *rules, const char *path, FILE *err);
+/* The same for a rule file held in memory (name is used in messages). */
+int hl_rules_add_mem(hl_rules *rules, const char *name, const char *data, size_t len, FILE *err);
 /* Resolve named sets and compile every pattern. Returns the number of errors. */
 int hl_rules_compile(hl_rules *rules, FILE *err);
 /* In test mode a rule without examples is an error. Returns the number of errors. */

@@ -17,7 +17,7 @@ void *hl_realloc(void *p, size_t n);
 void *hl_reallocarray(void *p, size_t nmemb, size_t size);
 char *hl_strdup(const char *s);
 char *hl_strndup(const char *s, size_t n);
-void hl_oom(void);
+void hl_oom(void) __attribute__((noreturn));
 
 /* Grow array `arr` (with capacity `cap`) so that it holds at least `need` items. */
 #define HL_GROW(arr, cap, need)                                                \

@@ -49,6 +49,13 @@ if want rule-examples; then
 	tally rule-examples "$out/rules.txt"
 fi
 
+# fuzz seeds and every past crash, replayed without libFuzzer
+for t in rules text html markdown pipeline; do
+	want "fuzz-$t" || continue
+	if ${HL_WRAP:-} "$build/replay-$t" "tests/fuzz/corpus/$t" "tests/fuzz/crashes/$t" >"$out/fuzz-$t.txt" 2>&1; then ok
+	else bad "fuzz replay $t" "$(tail -20 "$out/fuzz-$t.txt")"; fi
+done
+
 # 3. golden tests: input + expected stdout, stderr and exit status
 golden_run() { # name, then the command's arguments; runs in tests/golden
 	local name=$1; shift
