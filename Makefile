@@ -89,14 +89,14 @@ test check: deps
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 check-asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/hypelint \
+	@HL_LONGLINE_MB=10 $(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/hypelint \
 		CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" test
 
 # The whole suite with every hypelint run under valgrind's memcheck (PCRE2's JIT off:
 # valgrind cannot follow JIT code; check-asan covers it).
 check-valgrind: deps $(TEST_BINS)
 	@command -v valgrind >/dev/null || { echo "check-valgrind needs valgrind (apt-get install valgrind)"; exit 1; }
-	@HYPELINT_JIT=0 HYPELINT=$(BIN) HL_BUILD=$(BUILD) HL_WRAP="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99" tests/run.sh $(T)
+	@HL_LONGLINE_MB=5 HYPELINT_JIT=0 HYPELINT=$(BIN) HL_BUILD=$(BUILD) HL_WRAP="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99" tests/run.sh $(T)
 
 # Regenerate the expected outputs of the golden tests on purpose; review the diff.
 check-update: $(TEST_BINS)

@@ -381,6 +381,24 @@ void hl_check_suppress(hl_checker *ck, const hl_doc *doc, hl_findings *f)
 {
 	size_t i, j, k;
 
+	if (doc->stopped) {
+		/* the parser gave up: say so, never skip the rest in silence */
+		hl_finding *w;
+		hl_buf b = HL_BUF_INIT;
+		HL_GROW(f->v, f->cap, f->n + 1);
+		w = &f->v[f->n++];
+		memset(w, 0, sizeof *w);
+		w->rule_id = "input-truncated";
+		w->severity = HL_SEV_WARNING;
+		w->start = w->end = doc->stopped - 1;
+		w->match = hl_strdup("");
+		w->order = (size_t)-1;
+		hl_buf_adds(&b, "the HTML parser stopped here (");
+		hl_buf_add_quoted(&b, doc->stop_reason, strlen(doc->stop_reason));
+		hl_buf_adds(&b, "); the rest of the file was not linted: simplify the markup here");
+		w->message = hl_buf_detach(&b);
+	}
+
 	for (i = j = 0; i < f->n; i++) {
 		if (suppressed(doc, &f->v[i]))
 			finding_release(&f->v[i]);

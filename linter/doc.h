@@ -77,6 +77,8 @@ typedef struct hl_doc {
 	hl_supp *supps;
 	size_t nsupps, supps_cap;
 	size_t bad_utf8;          /* 1 + source offset of the first invalid byte, or 0 */
+	size_t stopped;           /* 1 + source offset where a parser gave up, or 0 */
+	char stop_reason[128];    /* why, in the parser's words */
 
 	/* builder state */
 	int in_block;

@@ -370,17 +370,68 @@ static void leave(hx *X, xmlNode *n)
 	}
 }
 
+/* libxml2 reports errors here; we keep the first fatal one (the parser stops there). */
+typedef struct fatal {
+	int seen;
+	int line, col;
+	char msg[120];
+} fatal;
+
+static void on_error(void *ctx, xmlErrorPtr e)
+{
+	fatal *f = ctx;
+	size_t n;
+
+	if (e == NULL || e->level != XML_ERR_FATAL || f->seen)
+		return;
+	f->seen = 1;
+	f->line = e->line;
+	f->col = e->int2;
+	snprintf(f->msg, sizeof f->msg, "%s", e->message ? e->message : "fatal error");
+	n = strlen(f->msg);
+	while (n > 0 && (f->msg[n - 1] == '\n' || f->msg[n - 1] == ' '))
+		f->msg[--n] = '\0';
+}
+
+/* Source offset of line/col (1-based) counted from start. */
+static size_t region_offset(const hl_source *src, size_t start, size_t end, int line, int col)
+{
+	size_t p = start;
+	int l = 1, c = 1;
+
+	while (p < end && l < line) {
+		if (src->data[p++] == '\n')
+			l++;
+	}
+	while (p < end && c < col && src->data[p] != '\n') {
+		size_t k = hl_utf8_len((const unsigned char *)src->data + p, end - p);
+		p += k ? k : 1;
+		c++;
+	}
+	return p;
+}
+
 void hl_html_region(hl_doc *doc, size_t start, size_t end)
 {
 	hx X = {doc, doc->src->data, start, end, 0};
 	htmlDocPtr hd;
 	xmlNode *n;
+	fatal f;
+	size_t len = end - start;
 
 	if (end <= start)
 		return;
-	hd = htmlReadMemory(doc->src->data + start, (int)(end - start > 0x7fffffff ? 0x7fffffff : end - start),
-			    NULL, "UTF-8",
-			    HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+	if (len > 0x7fffffff)
+		len = 0x7fffffff;
+	memset(&f, 0, sizeof f);
+	xmlSetStructuredErrorFunc(&f, on_error);
+	hd = htmlReadMemory(doc->src->data + start, (int)len, NULL, "UTF-8",
+			    HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (f.seen && doc->stopped == 0) {
+		doc->stopped = region_offset(doc->src, start, start + len, f.line, f.col) + 1;
+		snprintf(doc->stop_reason, sizeof doc->stop_reason, "%s", f.msg);
+	}
 	if (hd == NULL)
 		return;
 	n = hd->children;

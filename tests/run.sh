@@ -118,5 +118,57 @@ for rf in tests/bad-rules/*.yml; do
 	golden_compare "$name" "${rf%.yml}.err"
 done
 
+# 7. hostile input: each must end with a defined status and a message, never a signal or a hang
+hostile() { # name, expected exit, text the output must contain, then the command's arguments
+	local name=$1 code=$2 expect=$3 rc; shift 3
+	want "hostile-$name" || return 0
+	timeout 120 $HL --no-excerpt "$@" >"$out/hostile-$name.txt" 2>&1 </dev/null; rc=$?
+	if [ "$rc" = 124 ]; then bad "hostile $name" "timed out"
+	elif [ "$rc" != "$code" ]; then bad "hostile $name" "exit $rc, want $code"$'\n'"$(head -c 2000 "$out/hostile-$name.txt")"
+	elif ! grep -qF -- "$expect" "$out/hostile-$name.txt"; then bad "hostile $name" "output lacks: $expect"$'\n'"$(head -c 2000 "$out/hostile-$name.txt")"
+	else ok; fi
+}
+h=$out/hostile; mkdir -p "$h"
+if want hostile; then
+	awk 'BEGIN { for (i = 0; i < 200000; i++) printf "<div>"; printf "a miracle"; for (i = 0; i < 200000; i++) printf "</div>" }' >"$h/deep.html"
+	awk 'BEGIN { printf "<p>"; for (i = 0; i < 1000000; i++) printf "&amp;"; print " a miracle</p>" }' >"$h/entities.html"
+	printf '<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">]><p>&e;&e;&e; a miracle</p>\n' >"$h/bomb.html"
+	{ yes 'ketamine helps some people ' | tr -d '\n' | head -c $(( ${HL_LONGLINE_MB:-100} * 1024 * 1024 )); echo ' a miracle'; } >"$h/longline.txt"
+	printf '```\nnever closed miracle\n<div><p>unclosed <b>tags\n[a link](http://x\n' >"$h/unclosed.md"
+	printf '<html><body><p>unclosed <b>bold <i>miracle\n<table><tr><td>cell' >"$h/unclosed.html"
+	printf '\xff\xfe\x00m\x00i\x00r\x00a\x00c\x00l\x00e' >"$h/utf16.txt"
+	mkdir -p "$h/loop/sub"; ln -sfn .. "$h/loop/sub/up"; printf 'A miracle.\n' >"$h/loop/sub/post.txt"
+	printf 'pack: slow\nrules:\n  - id: slow-rule\n    kind: pattern\n    severity: warning\n    scope: document\n    message: m\n    why: w\n    pattern: (a+)+$\n' >"$h/slow.yml"
+	awk 'BEGIN { for (i = 0; i < 40; i++) printf "a"; print "b" }' >"$h/slow.txt"
+fi
+hostile deep-nesting 1 "the HTML parser stopped here" "$h/deep.html"
+hostile million-entities 1 "entities.html:1:5000007: warning: hype word" "$h/entities.html"
+hostile entity-bomb 1 'hype word "miracle"' "$h/bomb.html"
+hostile long-line 1 'hype word "miracle"' "$h/longline.txt"
+hostile unclosed-markdown 0 "no findings" "$h/unclosed.md"
+hostile unclosed-html 1 'hype word "miracle"' "$h/unclosed.html"
+hostile nul-bytes 0 "binary file (it holds NUL bytes); skipped" "$h/utf16.txt"
+hostile symlink-loop 1 "directory already searched (a symlink loop?); skipped" "$h/loop"
+hostile runaway-pattern 1 "rule 'slow-rule' gave up here: match limit exceeded" --no-default-rules --rules "$h/slow.yml" --match-limit=10000 "$h/slow.txt"
+hostile directory-as-rules 2 "nothing was linted" --rules "$h/slow.txt" "$h/slow.txt"
+# allocation failure: every failing allocation ends with "out of memory" and exit 2
+if want hostile-oom; then
+	oom_bad=""
+	for n in 0 1 10 100 1000 5000 20000; do
+		HYPELINT_FAIL_ALLOC=$n timeout 60 $HL tests/golden/md-post.md >"$out/oom-$n.txt" 2>&1; rc=$?
+		if [ "$rc" -ge 124 ] || { [ "$rc" = 2 ] && ! grep -q "hypelint: out of memory" "$out/oom-$n.txt"; }; then
+			oom_bad="$oom_bad $n:$rc"
+		fi
+	done
+	if [ -z "$oom_bad" ]; then ok; else bad "hostile oom" "failed at:$oom_bad"; fi
+fi
+# hypelint never writes to what it lints, nor beside it
+if want hostile-no-writes; then
+	before=$(find tests/golden samples -type f -exec cksum {} + | sort)
+	$HL tests/golden samples >/dev/null 2>&1
+	after=$(find tests/golden samples -type f -exec cksum {} + | sort)
+	if [ "$before" = "$after" ]; then ok; else bad "hostile no-writes" "$(diff <(echo "$before") <(echo "$after"))"; fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
