@@ -150,6 +150,11 @@ hostile unclosed-html 1 'hype word "miracle"' "$h/unclosed.html"
 hostile nul-bytes 0 "binary file (it holds NUL bytes); skipped" "$h/utf16.txt"
 hostile symlink-loop 1 "directory already searched (a symlink loop?); skipped" "$h/loop"
 hostile runaway-pattern 1 "rule 'slow-rule' gave up here: match limit exceeded" --no-default-rules --rules "$h/slow.yml" --match-limit=10000 "$h/slow.txt"
+hostile read-error 2 "error: cannot read: Input/output error" /proc/self/mem
+if [ "$(id -u)" != 0 ]; then
+	printf 'A miracle.\n' >"$h/locked.txt"; chmod 000 "$h/locked.txt"
+	hostile unreadable 2 "error: cannot open: Permission denied" "$h/locked.txt"
+fi # as root every file is readable: the read-error case above stands in
 hostile directory-as-rules 2 "nothing was linted" --rules "$h/slow.txt" "$h/slow.txt"
 # allocation failure: every failing allocation ends with "out of memory" and exit 2
 if want hostile-oom; then
