@@ -1293,7 +1293,8 @@ static int check_pat(compiler *C, const hl_rule *r, const pat *p, const char *re
 		return 0;
 	}
 	pcre2_get_error_message(code, msg, sizeof msg);
-	if (p->exact && !p->literal)
+	/* point into the pattern when it was compiled as written (no {{set}} expanded) */
+	if (p->exact && !p->literal && strcmp(re, p->s) == 0 && off <= strlen(p->s))
 		loc.col += (unsigned long)p->shift + hl_utf8_count(p->s, off);
 	cerr(C, r, loc, "invalid pattern: %s at offset %lu of '%s'", (const char *)msg,
 	     (unsigned long)off, p->s);
