@@ -20,7 +20,7 @@ enum {
 	OPT_HELP = 'h', OPT_VERSION = 'V', OPT_FORMAT = 'f',
 	OPT_LIST_RULES = 256, OPT_EXPLAIN, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_RULES,
 	OPT_NO_DEFAULT, OPT_COLOR, OPT_INPUT_FORMAT, OPT_NO_EXCERPT, OPT_TEST_RULES,
-	OPT_MATCH_LIMIT, OPT_DEPTH_LIMIT
+	OPT_MATCH_LIMIT, OPT_DEPTH_LIMIT, OPT_HTML_ATTRS
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +41,7 @@ static const struct option long_opts[] = {
 	{"test-rules", no_argument, NULL, OPT_TEST_RULES},
 	{"match-limit", required_argument, NULL, OPT_MATCH_LIMIT},
 	{"depth-limit", required_argument, NULL, OPT_DEPTH_LIMIT},
+	{"html-attributes", no_argument, NULL, OPT_HTML_ATTRS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -62,6 +63,7 @@ static const char usage_text[] =
 	"  -f, --format FORMAT      output format: gcc (default)\n"
 	"      --input-format FMT   read files as text, html or markdown\n"
 	"                           (default: by extension; stdin is text)\n"
+	"      --html-attributes    HTML: also lint img alt text and the meta description\n"
 	"      --no-excerpt         do not print the source line under each finding\n"
 	"      --color[=WHEN]       colour the output: auto (default), always or never\n"
 	"      --match-limit N      PCRE2 match limit for every match (default 10000000)\n"
@@ -71,7 +73,7 @@ static const char usage_text[] =
 	"Exit status: 0 no finding at the --fail-on level, 1 findings, 2 usage, rule or input error.\n";
 
 typedef struct opts {
-	int list_rules, test_rules, no_default, excerpt, color;
+	int list_rules, test_rules, no_default, excerpt, color, html_attrs;
 	const char *explain;
 	enum hl_severity fail_on;
 	enum hl_format input_format;
@@ -331,6 +333,7 @@ static void lint_source(ctx *C, hl_checker *ck, hl_source *src, enum hl_format f
 		return;
 	}
 	hl_doc_init(&doc, src);
+	doc.read_attrs = C->o.html_attrs;
 	hl_extract(&doc, fmt);
 	if (doc.bad_utf8) {
 		size_t line, col;
@@ -513,6 +516,9 @@ static int parse_args(ctx *C, int argc, char **argv)
 			break;
 		case OPT_NO_EXCERPT:
 			o->excerpt = 0;
+			break;
+		case OPT_HTML_ATTRS:
+			o->html_attrs = 1;
 			break;
 		case OPT_TEST_RULES:
 			o->test_rules = 1;

@@ -80,6 +80,8 @@ typedef struct hl_doc {
 	size_t stopped;           /* 1 + source offset where a parser gave up, or 0 */
 	char stop_reason[128];    /* why, in the parser's words */
 
+	int read_attrs;           /* HTML: also read img alt text and the meta description */
+
 	/* builder state */
 	int in_block;
 	size_t block_start;

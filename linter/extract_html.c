@@ -278,6 +278,98 @@ static void skip_start_tag(hx *X, const char *name)
 	}
 }
 
+/* Find attribute `name` in the tag source [ts, te): its value's range, without quotes. */
+static int attr_range(const char *d, size_t ts, size_t te, const char *name, size_t *vs, size_t *ve)
+{
+	size_t p = ts + 1, n = strlen(name);
+
+	while (p < te && !is_space((unsigned char)d[p]) && d[p] != '>')
+		p++; /* the tag name */
+	while (p < te) {
+		size_t ns, ne;
+		while (p < te && (is_space((unsigned char)d[p]) || d[p] == '/'))
+			p++;
+		ns = p;
+		while (p < te && !is_space((unsigned char)d[p]) && d[p] != '=' && d[p] != '>')
+			p++;
+		ne = p;
+		while (p < te && is_space((unsigned char)d[p]))
+			p++;
+		if (p >= te || d[p] != '=') {
+			if (ne == ns)
+				return 0;
+			continue; /* an attribute without a value */
+		}
+		p++;
+		while (p < te && is_space((unsigned char)d[p]))
+			p++;
+		if (p < te && (d[p] == '"' || d[p] == '\'')) {
+			char q = d[p++];
+			*vs = p;
+			while (p < te && d[p] != q)
+				p++;
+			*ve = p;
+			if (p < te)
+				p++;
+		} else {
+			*vs = p;
+			while (p < te && !is_space((unsigned char)d[p]) && d[p] != '>')
+				p++;
+			*ve = p;
+		}
+		if (ne - ns == n && !strncasecmp(d + ns, name, n))
+			return 1;
+	}
+	return 0;
+}
+
+/* Read attribute `attr` of element n as a block of prose, aligned to its value in the source. */
+static void attr_prose(hx *X, xmlNode *n, const char *attr, const char *must_name)
+{
+	xmlChar *val = xmlGetProp(n, (const xmlChar *)attr);
+	size_t p = X->cur, tl = strlen((const char *)n->name);
+
+	if (val == NULL)
+		return;
+	if (must_name != NULL) { /* only <meta name="description">, not og:description and the like */
+		xmlChar *nm = xmlGetProp(n, (const xmlChar *)"name");
+		int fits = nm != NULL && !strcasecmp((const char *)nm, must_name);
+		xmlFree(nm);
+		if (!fits) {
+			xmlFree(val);
+			return;
+		}
+	}
+	while (p < X->end) {
+		const char *lt = memchr(X->d + p, '<', X->end - p);
+		size_t ts, te, vs, ve, ns, ne;
+		if (lt == NULL)
+			break;
+		ts = (size_t)(lt - X->d);
+		te = markup_end(X->d, ts, X->end);
+		if (te == ts) {
+			p = ts + 1;
+			continue;
+		}
+		if (!strncasecmp(X->d + ts + 1, (const char *)n->name, tl) && !isalnum((unsigned char)X->d[ts + 1 + tl]) &&
+		    (must_name == NULL || (attr_range(X->d, ts, te, "name", &ns, &ne) && ne - ns == strlen(must_name) &&
+					   !strncasecmp(X->d + ns, must_name, ne - ns))) &&
+		    attr_range(X->d, ts, te, attr, &vs, &ve)) {
+			size_t save = X->end;
+			hl_doc_block_begin(X->doc, HL_BLOCK_OTHER);
+			X->cur = vs;
+			X->end = ve;
+			align(X, (const char *)val, strlen((const char *)val), 1);
+			X->end = save;
+			X->cur = te;
+			hl_doc_block_end(X->doc);
+			break;
+		}
+		p = te;
+	}
+	xmlFree(val);
+}
+
 static void comment(hx *X, const xmlNode *n)
 {
 	size_t p;
@@ -318,6 +410,12 @@ static int enter(hx *X, xmlNode *n)
 		break;
 	default:
 		return 1;
+	}
+	if (X->doc->read_attrs && !X->skip) {
+		if (!strcmp((const char *)n->name, "img"))
+			attr_prose(X, n, "alt", NULL);
+		else if (!strcmp((const char *)n->name, "meta"))
+			attr_prose(X, n, "content", "description");
 	}
 	switch (category(n, &kind)) {
 	case CAT_RAW:
