@@ -114,11 +114,11 @@ build-fuzz/fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_extract.h $(OBJS) $(HDRS)
 	$(CC) $(HL_CFLAGS) -Ilinter -O1 -g -fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_$*.c $(OBJS) $(LIBS)
 
 fuzz: fuzz-build
-	@for t in $(FUZZ_TARGETS); do \
+	@grep -v '^#' tests/fuzz/seeds | while read -r t dirs; do \
 		mkdir -p tests/fuzz/work/$$t tests/fuzz/crashes/$$t; \
 		echo "fuzzing $$t for $(FUZZ_SECONDS)s"; \
 		build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-			-artifact_prefix=tests/fuzz/crashes/$$t/ tests/fuzz/work/$$t tests/fuzz/corpus/$$t \
+			-artifact_prefix=tests/fuzz/crashes/$$t/ tests/fuzz/work/$$t $$dirs \
 			2>&1 | grep -E '^(#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix)' || true; \
 	done
 

@@ -1,5 +1,4 @@
 /* cli.c - hl_main(): options, finding the rules, walking files, the lint loop, exit status. */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -375,19 +374,12 @@ typedef struct visited {
 	ino_t ino;
 } visited;
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Lint every lintable file under dir, in name order, not following a directory twice. */
 static void walk(ctx *C, hl_checker *ck, const char *dir, visited **seen, size_t *nseen, size_t *cap)
 {
 	struct stat sb;
-	DIR *d;
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, ncap = 0, i;
+	char **names;
+	size_t n = 0, i;
 
 	if (stat(dir, &sb) != 0)
 		return;
@@ -398,23 +390,14 @@ static void walk(ctx *C, hl_checker *ck, const char *dir, visited **seen, size_t
 		}
 	HL_GROW(*seen, *cap, *nseen + 1);
 	(*seen)[(*nseen)++] = (visited){sb.st_dev, sb.st_ino};
-	if ((d = opendir(dir)) == NULL) {
+	if ((names = hl_dir_names(dir, &n)) == NULL) {
 		fprintf(C->err, "hypelint: %s: error: cannot open directory: %s\n", dir, strerror(errno));
 		C->status = 2;
 		return;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue; /* . .. and hidden files such as .git */
-		HL_GROW(names, ncap, n + 1);
-		names[n++] = hl_strdup(de->d_name);
-	}
-	closedir(d);
-	if (n > 1)
-		qsort(names, n, sizeof *names, cmp_str);
 	for (i = 0; i < n; i++) {
 		hl_buf p = HL_BUF_INIT;
-		hl_buf_addf(&p, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+		hl_path_join(&p, dir, names[i]);
 		if (stat(p.s, &sb) != 0) {
 			if (lstat(p.s, &sb) == 0)
 				fprintf(C->err, "hypelint: %s: note: broken symlink; skipped\n", p.s);
@@ -424,9 +407,8 @@ static void walk(ctx *C, hl_checker *ck, const char *dir, visited **seen, size_t
 		else if (S_ISREG(sb.st_mode) && hl_format_is_lintable(p.s))
 			lint_file(C, ck, p.s);
 		hl_buf_release(&p);
-		free(names[i]);
 	}
-	free(names);
+	hl_strs_free(names, n);
 }
 
 static void lint_path(ctx *C, hl_checker *ck, const char *path)

@@ -2,7 +2,6 @@
 #include "rules.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -1155,18 +1154,11 @@ static int has_yaml_ext(const char *name)
 	return (n > 4 && !strcmp(name + n - 4, ".yml")) || (n > 5 && !strcmp(name + n - 5, ".yaml"));
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int hl_rules_add_path(hl_rules *rules, const char *path, FILE *err)
 {
 	struct stat sb;
-	DIR *d;
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
+	char **names;
+	size_t n = 0, i;
 	int errors = 0;
 
 	if (stat(path, &sb) != 0) {
@@ -1175,31 +1167,23 @@ int hl_rules_add_path(hl_rules *rules, const char *path, FILE *err)
 	}
 	if (!S_ISDIR(sb.st_mode))
 		return load_file(rules, path, err);
-	if ((d = opendir(path)) == NULL) {
+	if ((names = hl_dir_names(path, &n)) == NULL) {
 		fprintf(err, "hypelint: %s: error: cannot read rules: %s\n", path, strerror(errno));
 		return 1;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || !has_yaml_ext(de->d_name))
-			continue;
-		HL_GROW(names, cap, n + 1);
-		names[n++] = hl_strdup(de->d_name);
-	}
-	closedir(d);
-	if (n > 1)
-		qsort(names, n, sizeof *names, cmp_str);
 	for (i = 0; i < n; i++) {
 		hl_buf p = HL_BUF_INIT;
-		hl_buf_addf(&p, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
+		if (!has_yaml_ext(names[i]))
+			continue;
+		hl_path_join(&p, path, names[i]);
 		errors += load_file(rules, p.s, err);
 		hl_buf_release(&p);
-		free(names[i]);
 	}
-	free(names);
+	hl_strs_free(names, n);
 	/* the knowledge base lives in a "knowledge" folder beside the packs */
 	{
 		hl_buf kd = HL_BUF_INIT;
-		hl_buf_addf(&kd, "%s%sknowledge", path, path[strlen(path) - 1] == '/' ? "" : "/");
+		hl_path_join(&kd, path, "knowledge");
 		if (stat(kd.s, &sb) == 0 && S_ISDIR(sb.st_mode))
 			errors += hl_rules_add_path(rules, kd.s, err);
 		hl_buf_release(&kd);

@@ -1,6 +1,7 @@
 /* util.c - allocation wrappers, byte buffers, UTF-8 and string helpers. */
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -273,4 +274,50 @@ int hl_read_stream(FILE *fp, hl_buf *out)
 	if (out->s == NULL)
 		hl_buf_grow(out, 0), out->s[0] = '\0';
 	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **hl_dir_names(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	if (d == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		HL_GROW(names, cap, *n + 1);
+		names[(*n)++] = hl_strdup(de->d_name);
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(names, *n, sizeof *names, cmp_names);
+	if (names == NULL)
+		names = hl_calloc(1, sizeof *names);
+	return names;
+}
+
+void hl_strs_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void hl_path_join(hl_buf *b, const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+
+	b->len = 0;
+	hl_buf_addf(b, "%s%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" : "/", name);
 }

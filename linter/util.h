@@ -65,6 +65,13 @@ size_t hl_utf8_count(const char *s, size_t n);
 /* Levenshtein distance, for "did you mean" hints. */
 size_t hl_edit_distance(const char *a, const char *b);
 
+/* The names in directory dir, sorted, without hidden ones ("." first); *n gets the count.
+ * Returns NULL with errno set when dir cannot be read; free with hl_strs_free. */
+char **hl_dir_names(const char *dir, size_t *n);
+void hl_strs_free(char **v, size_t n);
+/* dir "/" name into b (b is cleared first). */
+void hl_path_join(hl_buf *b, const char *dir, const char *name);
+
 /* Read a whole stream; returns 0 or -1 with errno set. */
 int hl_read_stream(FILE *fp, hl_buf *out);
 

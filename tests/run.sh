@@ -50,11 +50,13 @@ if want rule-examples; then
 fi
 
 # fuzz seeds and every past crash, replayed without libFuzzer
-for t in rules text html markdown pipeline; do
+while read -r t dirs; do
+	case "$t" in ''|'#'*) continue ;; esac
 	want "fuzz-$t" || continue
-	if ${HL_WRAP:-} "$build/replay-$t" "tests/fuzz/corpus/$t" "tests/fuzz/crashes/$t" >"$out/fuzz-$t.txt" 2>&1; then ok
+	# shellcheck disable=SC2086
+	if ${HL_WRAP:-} "$build/replay-$t" $dirs "tests/fuzz/crashes/$t" >"$out/fuzz-$t.txt" 2>&1; then ok
 	else bad "fuzz replay $t" "$(tail -20 "$out/fuzz-$t.txt")"; fi
-done
+done <tests/fuzz/seeds
 
 # 3. golden tests: input + expected stdout, stderr and exit status
 golden_run() { # name, then the command's arguments; runs in tests/golden

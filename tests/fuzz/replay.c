@@ -2,7 +2,6 @@
  * replay.c - runs a fuzz target over saved inputs without libFuzzer, so that `make test`
  * replays the seed corpus and every past crash. Usage: replay DIR|FILE...
  */
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +32,8 @@ static void run_file(const char *path)
 static void run_path(const char *path)
 {
 	struct stat sb;
-	DIR *d;
-	struct dirent *de;
+	char **names;
+	size_t n, i;
 
 	if (stat(path, &sb) != 0)
 		return; /* a target may have no crash folder yet */
@@ -42,17 +41,15 @@ static void run_path(const char *path)
 		run_file(path);
 		return;
 	}
-	if ((d = opendir(path)) == NULL)
+	if ((names = hl_dir_names(path, &n)) == NULL)
 		return;
-	while ((de = readdir(d)) != NULL) {
+	for (i = 0; i < n; i++) {
 		hl_buf p = HL_BUF_INIT;
-		if (de->d_name[0] == '.')
-			continue;
-		hl_buf_addf(&p, "%s/%s", path, de->d_name);
+		hl_path_join(&p, path, names[i]);
 		run_path(p.s);
 		hl_buf_release(&p);
 	}
-	closedir(d);
+	hl_strs_free(names, n);
 }
 
 int main(int argc, char **argv)
