@@ -13,9 +13,9 @@ DEBS = pkg-config libpcre2-dev libyaml-dev libxml2-dev libmd4c-dev
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-HL_CFLAGS = -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -I$(BUILD) \
+HL_CFLAGS = -std=c11 -Wall -Wextra -pthread -D_DEFAULT_SOURCE -I$(BUILD) \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 SRCS = linter/util.c linter/source.c linter/doc.c linter/segment.c linter/rules.c \
        linter/check.c linter/check_cite.c linter/extract.c linter/extract_html.c linter/extract_md.c \
@@ -25,7 +25,7 @@ BIN   ?= hypelint
 OBJS = $(SRCS:linter/%.c=$(BUILD)/%.o)
 HDRS = $(wildcard linter/*.h)
 
-.PHONY: all run deps test check check-update check-asan check-valgrind fuzz fuzz-build install uninstall clean FORCE
+.PHONY: all run deps test check check-update check-asan check-tsan check-valgrind fuzz fuzz-build install uninstall clean FORCE
 
 all: $(BIN)
 
@@ -92,6 +92,12 @@ check-asan: deps
 	@HL_LONGLINE_MB=10 $(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/hypelint \
 		CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" test
 
+# The parallel-jobs test under ThreadSanitizer.
+check-tsan: deps
+	@$(MAKE) --no-print-directory BUILD=build-tsan BIN=build-tsan/hypelint \
+		CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build-tsan/hypelint
+	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 HYPELINT=build-tsan/hypelint HL_BUILD=build tests/run.sh jobs
+
 # The whole suite with every hypelint run under valgrind's memcheck (PCRE2's JIT off:
 # valgrind cannot follow JIT code; check-asan covers it).
 check-valgrind: deps $(TEST_BINS)
@@ -134,4 +140,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan build-fuzz hypelint
+	rm -rf build build-asan build-tsan build-fuzz hypelint

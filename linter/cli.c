@@ -1,6 +1,7 @@
 /* cli.c - hl_main(): options, finding the rules, walking files, the lint loop, exit status. */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@
 
 /* ORDER: the OPT_ enum and the long_opts[] table below */
 enum {
-	OPT_HELP = 'h', OPT_VERSION = 'V', OPT_FORMAT = 'f',
+	OPT_HELP = 'h', OPT_VERSION = 'V', OPT_FORMAT = 'f', OPT_JOBS = 'j',
 	OPT_LIST_RULES = 256, OPT_EXPLAIN, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_RULES,
 	OPT_NO_DEFAULT, OPT_COLOR, OPT_INPUT_FORMAT, OPT_NO_EXCERPT, OPT_TEST_RULES,
 	OPT_MATCH_LIMIT, OPT_DEPTH_LIMIT, OPT_HTML_ATTRS
@@ -26,6 +27,7 @@ static const struct option long_opts[] = {
 	{"help", no_argument, NULL, OPT_HELP},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{"format", required_argument, NULL, OPT_FORMAT},
+	{"jobs", required_argument, NULL, OPT_JOBS},
 	{"list-rules", no_argument, NULL, OPT_LIST_RULES},
 	{"explain", required_argument, NULL, OPT_EXPLAIN},
 	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
@@ -60,6 +62,8 @@ static const char usage_text[] =
 	"      --fail-on LEVEL      exit 1 when a finding is at least LEVEL:\n"
 	"                           error, warning (default), suggestion or none\n"
 	"  -f, --format FORMAT      output format: gcc (default)\n"
+	"  -j, --jobs N             lint N files at a time (default: the number of cores);\n"
+	"                           the output order does not change\n"
 	"      --input-format FMT   read files as text, html or markdown\n"
 	"                           (default: by extension; stdin is text)\n"
 	"      --html-attributes    HTML: also lint img alt text and the meta description\n"
@@ -73,6 +77,7 @@ static const char usage_text[] =
 
 typedef struct opts {
 	int list_rules, test_rules, no_default, excerpt, color, html_attrs;
+	size_t jobs;
 	const char *explain;
 	enum hl_severity fail_on;
 	enum hl_format input_format;
@@ -319,54 +324,107 @@ static int explain(ctx *C, const char *id)
 	return 0;
 }
 
-static void lint_source(ctx *C, hl_checker *ck, hl_source *src, enum hl_format fmt)
+/*
+ * One file to lint. Workers fill in the output and the counts; the main thread
+ * prints them in the order the files were named, so -j never reorders output.
+ */
+typedef struct job {
+	char *path;
+	enum hl_format fmt;
+	char *out, *err;          /* what the file printed, buffered */
+	size_t outlen, errlen;
+	size_t counts[HL_SEV_NONE];
+	int status;               /* 0, 1 (a finding at --fail-on) or 2 (unreadable) */
+	int linted;               /* it was read, so it counts as a linted file */
+	int done;
+} job;
+
+typedef struct joblist {
+	job *v;
+	size_t n, cap;
+} joblist;
+
+static void lint_source(const opts *o, hl_checker *ck, hl_source *src, enum hl_format fmt, job *J, FILE *out,
+			FILE *err)
 {
 	hl_doc doc;
 	hl_findings f;
-	hl_report_opts ro = {C->o.color, C->o.excerpt};
+	hl_report_opts ro = {o->color, o->excerpt};
 	size_t i;
 
-	C->nfiles++;
+	J->linted = 1;
 	if (memchr(src->data, '\0', src->len) != NULL) {
-		fprintf(C->err, "hypelint: %s: note: binary file (it holds NUL bytes); skipped\n", src->name);
+		fprintf(err, "hypelint: %s: note: binary file (it holds NUL bytes); skipped\n", src->name);
 		return;
 	}
 	hl_doc_init(&doc, src);
-	doc.read_attrs = C->o.html_attrs;
+	doc.read_attrs = o->html_attrs;
 	hl_extract(&doc, fmt);
 	if (doc.bad_utf8) {
 		size_t line, col;
 		hl_source_pos(src, doc.bad_utf8 - 1, &line, &col);
-		fprintf(C->err, "hypelint: %s:%zu:%zu: warning: invalid UTF-8; each bad byte is read as U+FFFD\n",
+		fprintf(err, "hypelint: %s:%zu:%zu: warning: invalid UTF-8; each bad byte is read as U+FFFD\n",
 			src->name, line, col);
 	}
 	memset(&f, 0, sizeof f);
 	hl_check_doc(ck, &doc, NULL, &f);
 	hl_check_suppress(ck, &doc, &f);
 	hl_findings_sort(&f);
-	hl_report_gcc(C->out, src, &f, &ro);
+	hl_report_gcc(out, src, &f, &ro);
 	for (i = 0; i < f.n; i++) {
-		C->counts[f.v[i].severity]++;
-		if (f.v[i].severity >= C->o.fail_on && C->status < 1)
-			C->status = 1;
+		J->counts[f.v[i].severity]++;
+		if (f.v[i].severity >= o->fail_on && J->status < 1)
+			J->status = 1;
 	}
 	hl_findings_release(&f);
 	hl_doc_release(&doc);
 }
 
-static void lint_file(ctx *C, hl_checker *ck, const char *path)
+static void run_job(const opts *o, hl_checker *ck, job *J)
 {
+	FILE *out = open_memstream(&J->out, &J->outlen), *err = open_memstream(&J->err, &J->errlen);
 	hl_source src;
+
+	if (out == NULL || err == NULL)
+		hl_oom();
+	if (hl_source_read(&src, J->path, err) != 0)
+		J->status = 2;
+	else {
+		lint_source(o, ck, &src, J->fmt, J, out, err);
+		hl_source_release(&src);
+	}
+	fclose(out);
+	fclose(err);
+}
+
+/* Print a finished job and add it to the totals. */
+static void emit(ctx *C, job *J)
+{
+	size_t k;
+
+	fwrite(J->err, 1, J->errlen, C->err);
+	fwrite(J->out, 1, J->outlen, C->out);
+	for (k = 0; k < HL_SEV_NONE; k++)
+		C->counts[k] += J->counts[k];
+	if (J->status > C->status)
+		C->status = J->status;
+	C->nfiles += (size_t)J->linted;
+	free(J->out);
+	free(J->err);
+	J->out = J->err = NULL;
+}
+
+static void add_job(ctx *C, joblist *L, const char *path)
+{
 	enum hl_format fmt = C->o.input_format;
 
-	if (hl_source_read(&src, path, C->err) != 0) {
-		C->status = 2;
-		return;
-	}
 	if (fmt == HL_FMT_AUTO)
 		fmt = strcmp(path, "-") == 0 ? HL_FMT_TEXT : hl_format_of_path(path);
-	lint_source(C, ck, &src, fmt);
-	hl_source_release(&src);
+	HL_GROW(L->v, L->cap, L->n + 1);
+	memset(&L->v[L->n], 0, sizeof L->v[L->n]);
+	L->v[L->n].path = hl_strdup(path);
+	L->v[L->n].fmt = fmt;
+	L->n++;
 }
 
 typedef struct visited {
@@ -374,8 +432,8 @@ typedef struct visited {
 	ino_t ino;
 } visited;
 
-/* Lint every lintable file under dir, in name order, not following a directory twice. */
-static void walk(ctx *C, hl_checker *ck, const char *dir, visited **seen, size_t *nseen, size_t *cap)
+/* Add every lintable file under dir, in name order, not entering a directory twice. */
+static void walk(ctx *C, joblist *L, const char *dir, visited **seen, size_t *nseen, size_t *cap)
 {
 	struct stat sb;
 	char **names;
@@ -401,27 +459,109 @@ static void walk(ctx *C, hl_checker *ck, const char *dir, visited **seen, size_t
 		if (stat(p.s, &sb) != 0) {
 			if (lstat(p.s, &sb) == 0)
 				fprintf(C->err, "hypelint: %s: note: broken symlink; skipped\n", p.s);
-			/* else: it vanished since readdir; nothing to lint */
+			/* else: it vanished since it was listed; nothing to lint */
 		} else if (S_ISDIR(sb.st_mode))
-			walk(C, ck, p.s, seen, nseen, cap);
+			walk(C, L, p.s, seen, nseen, cap);
 		else if (S_ISREG(sb.st_mode) && hl_format_is_lintable(p.s))
-			lint_file(C, ck, p.s);
+			add_job(C, L, p.s);
 		hl_buf_release(&p);
 	}
 	hl_strs_free(names, n);
 }
 
-static void lint_path(ctx *C, hl_checker *ck, const char *path)
+static void collect(ctx *C, joblist *L, const char *path)
 {
 	struct stat sb;
 
 	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		visited *seen = NULL;
 		size_t nseen = 0, cap = 0;
-		walk(C, ck, path, &seen, &nseen, &cap);
+		walk(C, L, path, &seen, &nseen, &cap);
 		free(seen);
 	} else
-		lint_file(C, ck, path);
+		add_job(C, L, path);
+}
+
+/* ---- running the jobs, in parallel when asked ---- */
+
+typedef struct pool {
+	ctx *C;
+	joblist *L;
+	size_t next;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+} pool;
+
+static void *worker(void *arg)
+{
+	pool *P = arg;
+	hl_checker ck;
+
+	hl_checker_init(&ck, &P->C->rules, P->C->o.match_limit, P->C->o.depth_limit);
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&P->mu);
+		i = P->next++;
+		pthread_mutex_unlock(&P->mu);
+		if (i >= P->L->n)
+			break;
+		run_job(&P->C->o, &ck, &P->L->v[i]);
+		pthread_mutex_lock(&P->mu);
+		P->L->v[i].done = 1;
+		pthread_cond_broadcast(&P->cv);
+		pthread_mutex_unlock(&P->mu);
+	}
+	hl_checker_release(&ck);
+	return NULL;
+}
+
+static void run_jobs(ctx *C, joblist *L)
+{
+	size_t nthreads = C->o.jobs, i, started = 0;
+	pthread_t *tids;
+	pool P;
+
+	if (nthreads > L->n)
+		nthreads = L->n;
+	if (nthreads <= 1) {
+		hl_checker ck;
+		hl_checker_init(&ck, &C->rules, C->o.match_limit, C->o.depth_limit);
+		for (i = 0; i < L->n; i++) {
+			run_job(&C->o, &ck, &L->v[i]);
+			emit(C, &L->v[i]);
+		}
+		hl_checker_release(&ck);
+		return;
+	}
+	memset(&P, 0, sizeof P);
+	P.C = C;
+	P.L = L;
+	pthread_mutex_init(&P.mu, NULL);
+	pthread_cond_init(&P.cv, NULL);
+	tids = hl_calloc(nthreads, sizeof *tids);
+	for (i = 0; i < nthreads; i++)
+		if (pthread_create(&tids[i], NULL, worker, &P) == 0)
+			started++;
+		else
+			break;
+	if (started == 0) { /* no threads to be had: do it here */
+		free(tids);
+		C->o.jobs = 1;
+		run_jobs(C, L);
+		return;
+	}
+	for (i = 0; i < L->n; i++) {
+		pthread_mutex_lock(&P.mu);
+		while (!L->v[i].done)
+			pthread_cond_wait(&P.cv, &P.mu);
+		pthread_mutex_unlock(&P.mu);
+		emit(C, &L->v[i]);
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
+	pthread_mutex_destroy(&P.mu);
+	pthread_cond_destroy(&P.cv);
 }
 
 static int color_choice(const char *when, FILE *out, int *color)
@@ -450,6 +590,10 @@ static int parse_args(ctx *C, int argc, char **argv)
 	o->fail_on = HL_SEV_WARNING;
 	o->match_limit = 10000000;
 	o->depth_limit = 10000;
+	{
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		o->jobs = n > 0 ? (size_t)n : 1;
+	}
 	optind = 0; /* reset getopt for repeated hl_main calls */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hVf:j:", long_opts, NULL)) != -1) {
@@ -499,6 +643,13 @@ static int parse_args(ctx *C, int argc, char **argv)
 		case OPT_NO_EXCERPT:
 			o->excerpt = 0;
 			break;
+		case OPT_JOBS: {
+			unsigned long j;
+			if (parse_ulong(optarg, &j) != 0 || j == 0 || j > 1024)
+				return usage_error(C, "--jobs needs a number from 1 to 1024, not '%s'", optarg);
+			o->jobs = j;
+			break;
+		}
 		case OPT_HTML_ATTRS:
 			o->html_attrs = 1;
 			break;
@@ -527,7 +678,6 @@ static int parse_args(ctx *C, int argc, char **argv)
 int hl_main(int argc, char **argv, FILE *out, FILE *err)
 {
 	ctx C;
-	hl_checker ck;
 	int rc, i;
 
 	memset(&C, 0, sizeof C);
@@ -548,6 +698,7 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 			C.o.rule_paths[C.o.nrule_paths++] = argv[i];
 		}
 	}
+	hl_extract_init();
 	if (load_rules(&C) != 0) {
 		rc = 2;
 		goto done;
@@ -565,10 +716,16 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 		rc = hl_test_rules(&C.rules, argv + optind, argc - optind, out, err) ? 1 : 0;
 		goto done;
 	}
-	hl_checker_init(&ck, &C.rules, C.o.match_limit, C.o.depth_limit);
-	for (i = optind; i < argc; i++)
-		lint_path(&C, &ck, argv[i]);
-	hl_checker_release(&ck);
+	{
+		joblist L = {NULL, 0, 0};
+		size_t k;
+		for (i = optind; i < argc; i++)
+			collect(&C, &L, argv[i]);
+		run_jobs(&C, &L);
+		for (k = 0; k < L.n; k++)
+			free(L.v[k].path);
+		free(L.v);
+	}
 	{
 		size_t total = C.counts[HL_SEV_ERROR] + C.counts[HL_SEV_WARNING] + C.counts[HL_SEV_SUGGESTION];
 		if (total == 0)

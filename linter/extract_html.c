@@ -552,6 +552,11 @@ done:
 	xmlFreeDoc(hd);
 }
 
+void hl_extract_init(void)
+{
+	xmlInitParser();
+}
+
 void hl_extract_html(hl_doc *doc)
 {
 	hl_html_region(doc, doc->src->bom, doc->src->len);

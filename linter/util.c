@@ -8,8 +8,8 @@
 #include <string.h>
 
 /* Tests can make the n-th allocation fail (see HYPELINT_FAIL_ALLOC in tests/). */
-static long fail_countdown = -1;
-static int fail_checked;
+static _Atomic long fail_countdown = -1;
+static _Atomic int fail_checked;
 
 static void check_fail_env(void)
 {
@@ -27,10 +27,9 @@ static int should_fail(void)
 		check_fail_env();
 	if (fail_countdown < 0)
 		return 0;
-	if (fail_countdown == 0)
-		return 1;
-	fail_countdown--;
-	return 0;
+	if (fail_countdown <= 0)
+		return fail_countdown == 0;
+	return --fail_countdown < 0;
 }
 
 void hl_oom(void)

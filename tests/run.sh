@@ -94,6 +94,14 @@ if want samples; then
 	else bad "careful samples are silent" "$(cat "$out/careful.txt")"; fi
 fi
 
+# output is the same with one job and with eight
+if want jobs; then
+	$HL --color=never -j 1 samples tests/golden >"$out/jobs1.txt" 2>&1; r1=$?
+	$HL --color=never -j 8 samples tests/golden >"$out/jobs8.txt" 2>&1; r8=$?
+	if [ "$r1" = "$r8" ] && cmp -s "$out/jobs1.txt" "$out/jobs8.txt"; then ok
+	else bad "jobs: -j 1 and -j 8 differ" "$(diff "$out/jobs1.txt" "$out/jobs8.txt" | head -20)"; fi
+fi
+
 # 5. command-line tests: EXIT | ARGS | TEXT that must appear in the output
 if want cli; then
 	n=0
