@@ -20,7 +20,7 @@ enum {
 	OPT_HELP = 'h', OPT_VERSION = 'V', OPT_FORMAT = 'f', OPT_JOBS = 'j',
 	OPT_LIST_RULES = 256, OPT_EXPLAIN, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_RULES,
 	OPT_NO_DEFAULT, OPT_COLOR, OPT_INPUT_FORMAT, OPT_NO_EXCERPT, OPT_TEST_RULES,
-	OPT_MATCH_LIMIT, OPT_DEPTH_LIMIT, OPT_HTML_ATTRS
+	OPT_MATCH_LIMIT, OPT_DEPTH_LIMIT, OPT_HTML_ATTRS, OPT_LIST_PATTERNS
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +43,7 @@ static const struct option long_opts[] = {
 	{"match-limit", required_argument, NULL, OPT_MATCH_LIMIT},
 	{"depth-limit", required_argument, NULL, OPT_DEPTH_LIMIT},
 	{"html-attributes", no_argument, NULL, OPT_HTML_ATTRS},
+	{"list-patterns", no_argument, NULL, OPT_LIST_PATTERNS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -53,6 +54,7 @@ static const char usage_text[] =
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"      --list-rules         list the loaded rules by pack\n"
+	"      --list-patterns      print each enabled rule's compiled pattern, one a line\n"
 	"      --explain ID         show a rule's message, rationale, source and examples\n"
 	"      --test-rules [PATH]  check every rule's examples (of the packs in PATH)\n"
 	"      --rules PATH         add a rule file or a directory of them (repeatable)\n"
@@ -76,7 +78,7 @@ static const char usage_text[] =
 	"Exit status: 0 no finding at the --fail-on level, 1 findings, 2 usage, rule or input error.\n";
 
 typedef struct opts {
-	int list_rules, test_rules, no_default, excerpt, color, html_attrs;
+	int list_rules, test_rules, no_default, excerpt, color, html_attrs, list_patterns;
 	size_t jobs;
 	const char *explain;
 	enum hl_severity fail_on;
@@ -653,6 +655,9 @@ static int parse_args(ctx *C, int argc, char **argv)
 		case OPT_HTML_ATTRS:
 			o->html_attrs = 1;
 			break;
+		case OPT_LIST_PATTERNS:
+			o->list_patterns = 1;
+			break;
 		case OPT_TEST_RULES:
 			o->test_rules = 1;
 			break;
@@ -687,7 +692,7 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 	rc = parse_args(&C, argc, argv);
 	if (rc >= 0)
 		goto done;
-	if (!C.o.list_rules && !C.o.explain && !C.o.test_rules && optind >= argc) {
+	if (!C.o.list_rules && !C.o.list_patterns && !C.o.explain && !C.o.test_rules && optind >= argc) {
 		rc = usage_error(&C, "%s", "no files to lint (use - for standard input)");
 		goto done;
 	}
@@ -705,6 +710,14 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (C.o.list_rules) {
 		list_rules(&C);
+		rc = 0;
+		goto done;
+	}
+	if (C.o.list_patterns) {
+		size_t k;
+		for (k = 0; k < C.rules.n; k++)
+			if (C.rules.v[k].enabled && C.rules.v[k].match_src != NULL)
+				fprintf(out, "%s\n", C.rules.v[k].match_src);
 		rc = 0;
 		goto done;
 	}

@@ -103,6 +103,7 @@ static void rule_release(hl_rule *r)
 	free(r->message);
 	free(r->why);
 	free(r->source);
+	free(r->match_src);
 	pcre2_code_free(r->match);
 	pcre2_code_free(r->unless);
 	pcre2_code_free(r->unless_before);
@@ -1320,7 +1321,7 @@ static int expand_sets(compiler *C, const hl_rule *r, const pat *p, hl_buf *out)
 
 /* Join the patterns of pl (sets expanded) into one alternation and compile it with JIT. */
 static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl, int groups,
-				const char *suffix)
+				const char *suffix, char **src_out)
 {
 	lstate *st = C->rules->priv;
 	uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS);
@@ -1378,6 +1379,8 @@ static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl
 		} else if (use_jit())
 			pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
 	}
+	if (src_out != NULL && code != NULL)
+		*src_out = hl_buf_detach(&all);
 	hl_buf_release(&all);
 	hl_buf_release(&one);
 	return code;
@@ -1543,7 +1546,7 @@ static void kb_resolve(compiler *C)
 			memset(&fake, 0, sizeof fake);
 			fake.id = t->id ? t->id : "?";
 			fake.loc.file = t->file;
-			t->topic = compile_list(C, &fake, &st->topics[i], 0, NULL);
+			t->topic = compile_list(C, &fake, &st->topics[i], 0, NULL, NULL);
 		}
 	}
 	/* every journal name, longest first, case-sensitive; and the set @journal for rules */
@@ -1589,7 +1592,7 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 		int e0 = C.errors;
 		switch (r->kind) {
 		case HL_KIND_PATTERN:
-			r->match = compile_list(&C, r, &rs->match, 0, NULL);
+			r->match = compile_list(&C, r, &rs->match, 0, NULL, &r->match_src);
 			break;
 		case HL_KIND_SWAP: {
 			patlist pl = {0};
@@ -1597,22 +1600,22 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 				HL_GROW(pl.v, pl.cap, pl.n + 1);
 				pl.v[pl.n++] = (pat){r->swaps[j].phrase, r->loc, 0, 0, 1};
 			}
-			r->match = compile_list(&C, r, &pl, 1, NULL);
+			r->match = compile_list(&C, r, &pl, 1, NULL, &r->match_src);
 			free(pl.v);
 			break;
 		}
 		case HL_KIND_REQUIRE:
-			r->require = compile_list(&C, r, &rs->require, 0, NULL);
+			r->require = compile_list(&C, r, &rs->require, 0, NULL, NULL);
 			break;
 		case HL_KIND_CITATION:
 			break;
 		}
 		if (rs->when.n)
-			r->when = compile_list(&C, r, &rs->when, 0, NULL);
+			r->when = compile_list(&C, r, &rs->when, 0, NULL, NULL);
 		if (rs->unless.n)
-			r->unless = compile_list(&C, r, &rs->unless, 0, NULL);
+			r->unless = compile_list(&C, r, &rs->unless, 0, NULL, NULL);
 		if (rs->unless_before.n)
-			r->unless_before = compile_list(&C, r, &rs->unless_before, 0, "\\s*\\z");
+			r->unless_before = compile_list(&C, r, &rs->unless_before, 0, "\\s*\\z", NULL);
 		if (C.errors == e0 && (r->kind == HL_KIND_PATTERN || r->kind == HL_KIND_SWAP) && r->match == NULL)
 			cerr(&C, r, r->loc, "no patterns to match");
 	}

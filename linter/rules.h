@@ -52,6 +52,7 @@ typedef struct hl_rule {
 	char *message;     /* may hold {match} and, for swaps, {suggestion} */
 	char *why;
 	char *source;      /* where the rationale comes from (optional) */
+	char *match_src;   /* the regex `match` was compiled from (for --list-patterns) */
 	enum hl_kind kind;
 	enum hl_severity severity;
 	enum hl_scope scope;
