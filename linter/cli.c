@@ -382,9 +382,12 @@ static void lint_source(const opts *o, hl_checker *ck, hl_source *src, enum hl_f
 	hl_doc_release(&doc);
 }
 
-static void run_job(const opts *o, hl_checker *ck, job *J)
+/* Lint one file. With out and err NULL the output is buffered in the job (parallel runs);
+ * otherwise it goes straight to them (a serial run keeps no copy of a large report). */
+static void run_job(const opts *o, hl_checker *ck, job *J, FILE *direct_out, FILE *direct_err)
 {
-	FILE *out = open_memstream(&J->out, &J->outlen), *err = open_memstream(&J->err, &J->errlen);
+	FILE *out = direct_out ? direct_out : open_memstream(&J->out, &J->outlen);
+	FILE *err = direct_err ? direct_err : open_memstream(&J->err, &J->errlen);
 	hl_source src;
 
 	if (out == NULL || err == NULL)
@@ -395,8 +398,10 @@ static void run_job(const opts *o, hl_checker *ck, job *J)
 		lint_source(o, ck, &src, J->fmt, J, out, err);
 		hl_source_release(&src);
 	}
-	fclose(out);
-	fclose(err);
+	if (direct_out == NULL)
+		fclose(out);
+	if (direct_err == NULL)
+		fclose(err);
 }
 
 /* Print a finished job and add it to the totals. */
@@ -404,8 +409,10 @@ static void emit(ctx *C, job *J)
 {
 	size_t k;
 
-	fwrite(J->err, 1, J->errlen, C->err);
-	fwrite(J->out, 1, J->outlen, C->out);
+	if (J->err != NULL)
+		fwrite(J->err, 1, J->errlen, C->err);
+	if (J->out != NULL)
+		fwrite(J->out, 1, J->outlen, C->out);
 	for (k = 0; k < HL_SEV_NONE; k++)
 		C->counts[k] += J->counts[k];
 	if (J->status > C->status)
@@ -507,7 +514,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&P->mu);
 		if (i >= P->L->n)
 			break;
-		run_job(&P->C->o, &ck, &P->L->v[i]);
+		run_job(&P->C->o, &ck, &P->L->v[i], NULL, NULL);
 		pthread_mutex_lock(&P->mu);
 		P->L->v[i].done = 1;
 		pthread_cond_broadcast(&P->cv);
@@ -529,7 +536,7 @@ static void run_jobs(ctx *C, joblist *L)
 		hl_checker ck;
 		hl_checker_init(&ck, &C->rules, C->o.match_limit, C->o.depth_limit);
 		for (i = 0; i < L->n; i++) {
-			run_job(&C->o, &ck, &L->v[i]);
+			run_job(&C->o, &ck, &L->v[i], C->out, C->err);
 			emit(C, &L->v[i]);
 		}
 		hl_checker_release(&ck);
