@@ -18,7 +18,7 @@ HL_CFLAGS = -std=c11 -Wall -Wextra -pthread -D_DEFAULT_SOURCE -I$(BUILD) \
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 SRCS = linter/util.c linter/source.c linter/doc.c linter/segment.c linter/rules.c \
-       linter/check.c linter/check_cite.c linter/extract.c linter/extract_html.c linter/extract_md.c \
+       linter/check.c linter/check_cite.c linter/prefilter.c linter/extract.c linter/extract_html.c linter/extract_md.c \
        linter/report.c linter/testrules.c linter/cli.c
 BUILD ?= build
 BIN   ?= hypelint

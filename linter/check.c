@@ -34,6 +34,10 @@ void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_
 	if (depth_limit)
 		pcre2_set_depth_limit(ck->mctx, (uint32_t)depth_limit);
 	ck->cite = hl_cite_init();
+	{
+		const char *v = getenv("HYPELINT_PREFILTER");
+		ck->prefilter = rules->triggers != NULL && !(v != NULL && !strcmp(v, "0"));
+	}
 }
 
 void hl_checker_release(hl_checker *ck)
@@ -301,14 +305,36 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	run R;
 	size_t i, u;
 
+	/* which rules each sentence, block and the whole text could match (trigger words) */
+	size_t nr = rules->n;
+	unsigned char *hit = NULL, *bhit = NULL, *dhit = NULL;
+
 	memset(&R, 0, sizeof R);
 	R.ck = ck;
 	R.doc = doc;
 	R.out = out;
+	if (ck->prefilter) {
+		hit = hl_calloc(doc->nsentences * nr + 1, 1);
+		bhit = hl_calloc(doc->nblocks * nr + 1, 1);
+		dhit = hl_calloc(nr + 1, 1);
+		for (u = 0; u < doc->nsentences; u++) {
+			const hl_span *sp = &doc->sentences[u];
+			size_t k;
+			hl_trigger_index_scan(rules->triggers, doc->text.s + sp->start, sp->end - sp->start, hit + u * nr);
+			for (k = 0; k < nr; k++)
+				if (hit[u * nr + k]) {
+					bhit[sp->block * nr + k] = 1;
+					dhit[k] = 1;
+				}
+		}
+	}
+#define MAY(h, unit) (!ck->prefilter || !r->triggers.known || (h)[(unit) * nr + i])
 	for (i = 0; i < rules->n; i++) {
 		const hl_rule *r = &rules->v[i];
 		if (only != NULL ? r != only : !r->enabled)
 			continue;
+		if (!MAY(dhit, 0))
+			continue; /* no trigger word anywhere in the text */
 		R.rule = r;
 		R.rule_index = i;
 		R.limit_hit = 0;
@@ -325,6 +351,8 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			for (u = 0; u < doc->nsentences && !R.limit_hit; u++) {
 				const hl_span *sp = &doc->sentences[u];
 				size_t uend = sp->end;
+				if (!MAY(hit, u))
+					continue;
 				if (r->unless_next && u + 1 < doc->nsentences && doc->sentences[u + 1].block == sp->block)
 					uend = doc->sentences[u + 1].end;
 				check_unit(&R, sp->start, sp->end, uend);
@@ -332,14 +360,19 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			break;
 		case HL_SCOPE_PARAGRAPH:
 			for (u = 0; u < doc->nblocks && !R.limit_hit; u++)
-				check_unit(&R, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
+				if (MAY(bhit, u))
+					check_unit(&R, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
 			break;
 		case HL_SCOPE_DOCUMENT:
 			check_unit(&R, 0, doc->text.len, doc->text.len);
 			break;
 		}
 	}
+#undef MAY
 	hl_cite_release(&R);
+	free(hit);
+	free(bhit);
+	free(dhit);
 }
 
 /* ---- suppressions ---- */

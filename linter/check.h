@@ -40,6 +40,7 @@ typedef struct hl_checker {
 	pcre2_match_context *mctx;
 	const hl_rules *rules;
 	void *cite;      /* compiled patterns of the citation checks (check_cite.c) */
+	int prefilter;   /* skip rules whose trigger words a scope lacks (HYPELINT_PREFILTER=0: off) */
 } hl_checker;
 
 /* Limits for every match (0 keeps PCRE2's default). */

@@ -292,21 +292,29 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 	int by_topic = 0, many = 0, ok = 0;
 	char expected[256];
 
+	/* the author-year citations of the unit, found once */
+	size_t cites[8][3], ncites = 0, c;
+	for (at = from; ncites < 8 && cm(R, C->re[RE_CITE], from, end, at, ov); at = ov[1]) {
+		size_t s = ov[2] != (size_t)-1 ? ov[2] : ov[6], e = ov[2] != (size_t)-1 ? ov[3] : ov[7];
+		size_t y = ov[2] != (size_t)-1 ? ov[4] : ov[8];
+		if (s != (size_t)-1 && y != (size_t)-1) {
+			cites[ncites][0] = s;
+			cites[ncites][1] = e;
+			cites[ncites][2] = y;
+			ncites++;
+		}
+	}
 	for (i = 0; i < kb->nstudies; i++) {
 		const hl_study *t = &kb->studies[i];
 		int hit = 0, topic = 0;
 		size_t ms, me;
 		if (t->topic != NULL && hl_run_match(R, t->topic, from, end, from, &ms, &me) > 0)
 			hit = topic = 1;
-		for (at = from; !hit && cm(R, C->re[RE_CITE], from, end, at, ov); at = ov[1]) {
-			size_t s = ov[2] != (size_t)-1 ? ov[2] : ov[6], e = ov[2] != (size_t)-1 ? ov[3] : ov[7];
-			size_t y = ov[2] != (size_t)-1 ? ov[4] : ov[8];
-			if (s == (size_t)-1 || y == (size_t)-1)
-				continue;
+		for (c = 0; !hit && c < ncites; c++)
 			for (k = 0; k < t->nyears; k++)
-				if (names_equal(R, s, e, t->author) && year_at(R, y) == t->years[k])
+				if (names_equal(R, cites[c][0], cites[c][1], t->author) &&
+				    year_at(R, cites[c][2]) == t->years[k])
 					hit = 1;
-		}
 		if (!hit && entry != NULL && entry->se > entry->ss && names_equal(R, entry->ss, entry->se, t->author))
 			for (k = 0; k < t->nyears; k++)
 				if (entry->year == t->years[k])

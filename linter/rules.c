@@ -104,6 +104,8 @@ static void rule_release(hl_rule *r)
 	free(r->why);
 	free(r->source);
 	free(r->match_src);
+	free(r->when_src);
+	hl_triggers_release(&r->triggers);
 	pcre2_code_free(r->match);
 	pcre2_code_free(r->unless);
 	pcre2_code_free(r->unless_before);
@@ -202,6 +204,7 @@ void hl_rules_release(hl_rules *rules)
 
 	state_release(rules);
 	kb_release(&rules->kb);
+	hl_trigger_index_free(rules->triggers);
 	for (i = 0; i < rules->n; i++)
 		rule_release(&rules->v[i]);
 	free(rules->v);
@@ -1611,7 +1614,7 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			break;
 		}
 		if (rs->when.n)
-			r->when = compile_list(&C, r, &rs->when, 0, NULL, NULL);
+			r->when = compile_list(&C, r, &rs->when, 0, NULL, &r->when_src);
 		if (rs->unless.n)
 			r->unless = compile_list(&C, r, &rs->unless, 0, NULL, NULL);
 		if (rs->unless_before.n)
@@ -1620,6 +1623,19 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			cerr(&C, r, r->loc, "no patterns to match");
 	}
 	state_release(rules);
+	/* trigger words, so that most sentences skip most regexes */
+	if (C.errors == 0) {
+		hl_triggers *all = hl_calloc(rules->n + 1, sizeof *all);
+		for (i = 0; i < rules->n; i++) {
+			hl_rule *r = &rules->v[i];
+			const char *src = r->kind == HL_KIND_REQUIRE ? r->when_src : r->match_src;
+			if (src != NULL && r->kind != HL_KIND_CITATION)
+				hl_triggers_from_regex(&r->triggers, src);
+			all[i] = r->triggers; /* shallow: the index copies what it needs */
+		}
+		rules->triggers = hl_trigger_index_new(all, rules->n);
+		free(all);
+	}
 	return C.errors;
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "kb.h"
+#include "prefilter.h"
 
 /* ORDER: hl_severity and severity_names[] in rules.c; higher is more severe. */
 enum hl_severity { HL_SEV_SUGGESTION, HL_SEV_WARNING, HL_SEV_ERROR, HL_SEV_NONE };
@@ -53,6 +54,8 @@ typedef struct hl_rule {
 	char *why;
 	char *source;      /* where the rationale comes from (optional) */
 	char *match_src;   /* the regex `match` was compiled from (for --list-patterns) */
+	char *when_src;    /* the regex `when` was compiled from */
+	hl_triggers triggers; /* words one of which a scope must hold for the rule to match */
 	enum hl_kind kind;
 	enum hl_severity severity;
 	enum hl_scope scope;
@@ -77,6 +80,7 @@ typedef struct hl_rules {
 	hl_rule *v;
 	size_t n, cap;
 	hl_kb kb;           /* the knowledge base (rules/knowledge) */
+	hl_trigger_index *triggers; /* every rule's trigger words, indexed by rule */
 	char **files;       /* names of the loaded files (owned) */
 	size_t nfiles, files_cap;
 	void *priv;         /* loader state: named sets */

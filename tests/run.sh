@@ -102,6 +102,14 @@ if want jobs; then
 	else bad "jobs: -j 1 and -j 8 differ" "$(diff "$out/jobs1.txt" "$out/jobs8.txt" | head -20)"; fi
 fi
 
+# the trigger-word shortcut never loses a finding: same output as a full scan
+if want prefilter; then
+	$HL --color=never -j 1 samples tests/golden >"$out/fast.txt" 2>&1; rf=$?
+	HYPELINT_PREFILTER=0 $HL --color=never -j 1 samples tests/golden >"$out/full.txt" 2>&1; rs=$?
+	if [ "$rf" = "$rs" ] && cmp -s "$out/fast.txt" "$out/full.txt"; then ok
+	else bad "prefilter: fast path and full scan differ" "$(diff "$out/full.txt" "$out/fast.txt" | head -20)"; fi
+fi
+
 # 5. command-line tests: EXIT | ARGS | TEXT that must appear in the output
 if want cli; then
 	n=0

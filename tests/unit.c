@@ -5,6 +5,7 @@
 #include "check.h"
 #include "doc.h"
 #include "extract.h"
+#include "prefilter.h"
 #include "source.h"
 
 static int passed, failed;
@@ -136,12 +137,46 @@ static void test_supp(void)
 	hl_supp_release(&sp);
 }
 
+/* Trigger words of a regex, joined by spaces ("" when the analysis gives up). */
+static void trig(const char *re, const char *want)
+{
+	hl_triggers t;
+	char got[512] = "";
+	size_t i;
+
+	hl_triggers_from_regex(&t, re);
+	for (i = 0; t.known && i < t.n; i++) {
+		if (i)
+			strcat(got, " ");
+		strncat(got, t.words[i], 100);
+	}
+	CHECK(strcmp(got, want) == 0, "triggers of %s:\n  want \"%s\"\n  got  \"%s\"", re, want, got);
+	hl_triggers_release(&t);
+}
+
+static void test_triggers(void)
+{
+	trig("\\bmiracle\\b", "miracle");
+	trig("(?:\\bmiracle\\b)|(?:\\bgame(?:-\\s?|\\s)?chang(?:er|ing)\\b)", "miracle game");
+	trig("\\bcur(?:es?|ed)\\s+(?:your\\s+)?depression", "depression");
+	trig("\\b\\d+\\s?%\\s+of", "#");
+	trig("miracle", "");                      /* no word boundary: the rule always runs */
+	trig("\\b(?:a|the)\\s+cure", "cure");
+	trig("\\b(?:it|this)?\\s*works", "");      /* optional start: nothing certain */
+	trig("\\b(?:x|\\d+)\\s+times", "times");
+	trig("\\bfoo(?=bar)", "foo");
+	trig("(a+)+$", "");
+	trig("\\b(?:one|(?:two|three))\\b", "one two three");
+	trig("\\b\\1", "");                        /* back-references: give up */
+}
+
 int main(void)
 {
 	test_pos();
 	test_segment();
 	test_map();
 	test_supp();
+	test_triggers();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

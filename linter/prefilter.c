@@ -1,0 +1,545 @@
+/* prefilter.c - finding the trigger words of a regex, and looking them up in text. */
+#include "prefilter.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* ---- analysing a pattern ---- */
+
+typedef struct strs {
+	char **v;
+	size_t n, cap;
+} strs;
+
+/* What a piece of pattern tells: triggers (when known) and whether it ends at a token boundary. */
+typedef struct res {
+	int known;
+	strs set;
+	int ends_sep;   /* every way through it ends right after a separator */
+} res;
+
+typedef struct parser {
+	const char *s;
+	size_t i;
+	int bad;
+} parser;
+
+static void strs_add(strs *t, const char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (strlen(t->v[i]) == n && !memcmp(t->v[i], w, n))
+			return;
+	HL_GROW(t->v, t->cap, t->n + 1);
+	t->v[t->n++] = hl_strndup(w, n);
+}
+
+static void strs_free(strs *t)
+{
+	hl_strs_free(t->v, t->n);
+	memset(t, 0, sizeof *t);
+}
+
+static res parse_alt(parser *P, int ws);
+
+/* How selective a trigger set is: its shortest word, longer is rarer (digits count as 2). */
+static size_t score(const strs *t)
+{
+	size_t i, best = (size_t)-1;
+
+	for (i = 0; i < t->n; i++) {
+		size_t l = strcmp(t->v[i], "#") == 0 ? 2 : strlen(t->v[i]);
+		if (l < best)
+			best = l;
+	}
+	return t->n == 0 ? 0 : best;
+}
+
+/* Keep cand as r's triggers when it is more selective than what r has. */
+static void consider(res *r, strs *cand)
+{
+	if (!r->known || score(cand) > score(&r->set) ||
+	    (score(cand) == score(&r->set) && cand->n < r->set.n)) {
+		strs_free(&r->set);
+		r->set = *cand;
+		r->known = 1;
+		memset(cand, 0, sizeof *cand);
+	}
+}
+
+/* Quantifier after an atom: min and max (max -1: unbounded). */
+static void quantifier(parser *P, long *min, long *max)
+{
+	const char *s = P->s;
+
+	*min = *max = 1;
+	switch (s[P->i]) {
+	case '?':
+		*min = 0;
+		P->i++;
+		break;
+	case '*':
+		*min = 0;
+		*max = -1;
+		P->i++;
+		break;
+	case '+':
+		*max = -1;
+		P->i++;
+		break;
+	case '{': {
+		char *end;
+		long a, b;
+		if (!isdigit((unsigned char)s[P->i + 1]))
+			return; /* a literal '{' */
+		a = strtol(s + P->i + 1, &end, 10);
+		b = a;
+		if (*end == ',') {
+			b = isdigit((unsigned char)end[1]) ? strtol(end + 1, &end, 10) : (end++, -1);
+			if (b == -1 && *end != '}')
+				end = (char *)s + strlen(s);
+		}
+		if (*end != '}') {
+			P->bad = 1;
+			return;
+		}
+		*min = a;
+		*max = b;
+		P->i = (size_t)(end - s) + 1;
+		break;
+	}
+	default:
+		return;
+	}
+	if (s[P->i] == '?' || s[P->i] == '+')
+		P->i++; /* lazy or possessive */
+}
+
+enum atom { A_LIT, A_SEP, A_SPACE, A_DIGIT, A_CLASS, A_BOUND, A_ZERO, A_GROUP, A_LOOK };
+
+/* Skip a character class; 1 when it can only match digits. */
+static int skip_class(parser *P)
+{
+	const char *s = P->s;
+	int digits_only = 1, first = 1;
+
+	P->i++; /* [ */
+	if (s[P->i] == '^') {
+		digits_only = 0;
+		P->i++;
+	}
+	while (s[P->i] && (s[P->i] != ']' || first)) {
+		first = 0;
+		if (s[P->i] == '[' && s[P->i + 1] == ':') {
+			const char *e = strstr(s + P->i, ":]");
+			if (e == NULL) {
+				P->bad = 1;
+				return 0;
+			}
+			digits_only = 0;
+			P->i = (size_t)(e - s) + 2;
+			continue;
+		}
+		if (s[P->i] == '\\') {
+			if (s[P->i + 1] != 'd')
+				digits_only = 0;
+			P->i += s[P->i + 1] ? 2 : 1;
+			if (s[P->i - 1] == '{' || (s[P->i - 1] == 'x' && s[P->i] == '{') ||
+			    ((s[P->i - 1] == 'p' || s[P->i - 1] == 'P') && s[P->i] == '{')) {
+				const char *e = strchr(s + P->i, '}');
+				P->i = e ? (size_t)(e - s) + 1 : strlen(s);
+			}
+			continue;
+		}
+		if (!(isdigit((unsigned char)s[P->i]) || (s[P->i] == '-' && P->i > 0 && isdigit((unsigned char)s[P->i - 1]))))
+			digits_only = 0;
+		P->i++;
+	}
+	if (s[P->i] != ']') {
+		P->bad = 1;
+		return 0;
+	}
+	P->i++;
+	return digits_only;
+}
+
+/* Parse one atom; *c gets the literal character for A_LIT. *group gets a group's result. */
+static enum atom atom(parser *P, char *c, res *group, int ws)
+{
+	const char *s = P->s;
+	char ch = s[P->i];
+
+	if (ch == '\\') {
+		char e = s[P->i + 1];
+		P->i += 2;
+		switch (e) {
+		case 'b':
+			return A_BOUND;
+		case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K':
+			return A_ZERO;
+		case 'd':
+			return A_DIGIT;
+		case 's': case 'h': case 'v': case 'R':
+			return A_SPACE;
+		case 'D': case 'w': case 'W': case 'S': case 'H': case 'V': case 'N':
+			return A_CLASS;
+		case 'p': case 'P':
+			if (s[P->i] == '{') {
+				const char *end = strchr(s + P->i, '}');
+				if (end == NULL) {
+					P->bad = 1;
+					return A_CLASS;
+				}
+				P->i = (size_t)(end - s) + 1;
+			} else if (s[P->i])
+				P->i++;
+			return A_CLASS;
+		case 'x':
+			if (s[P->i] == '{') {
+				const char *end = strchr(s + P->i, '}');
+				if (end == NULL) {
+					P->bad = 1;
+					return A_SEP;
+				}
+				P->i = (size_t)(end - s) + 1;
+			} else
+				while (isxdigit((unsigned char)s[P->i]) && P->i < P->i + 2)
+					P->i++;
+			return A_SEP; /* a code point: not an ASCII letter in our patterns */
+		case 'n': case 't': case 'r': case 'f': case 'e':
+			return A_SPACE;
+		case '\0':
+			P->bad = 1;
+			return A_ZERO;
+		default:
+			if (isalnum((unsigned char)e)) { /* back-references, \Q, \g, \k ...: give up */
+				P->bad = 1;
+				return A_ZERO;
+			}
+			*c = e;
+			return A_LIT;
+		}
+	}
+	if (ch == '[')
+		return skip_class(P) ? A_DIGIT : A_CLASS;
+	if (ch == '.') {
+		P->i++;
+		return A_CLASS;
+	}
+	if (ch == '^' || ch == '$') {
+		P->i++;
+		return A_ZERO;
+	}
+	if (ch == '(') {
+		int look = 0;
+		P->i++;
+		if (s[P->i] == '?') {
+			P->i++;
+			if (s[P->i] == ':' || s[P->i] == '|' || s[P->i] == '>')
+				P->i++;
+			else if (s[P->i] == '=' || s[P->i] == '!') {
+				look = 1;
+				P->i++;
+			} else if (s[P->i] == '<' && (s[P->i + 1] == '=' || s[P->i + 1] == '!')) {
+				look = 1;
+				P->i += 2;
+			} else if (s[P->i] == '<' || (s[P->i] == 'P' && s[P->i + 1] == '<')) {
+				const char *end = strchr(s + P->i, '>'); /* a named group */
+				if (end == NULL) {
+					P->bad = 1;
+					return A_ZERO;
+				}
+				P->i = (size_t)(end - s) + 1;
+			} else {
+				/* inline options: (?i) (?-i) (?i: ...) */
+				while (s[P->i] && strchr("imnsxJU-^", s[P->i]))
+					P->i++;
+				if (s[P->i] == ')') {
+					P->i++;
+					return A_ZERO;
+				}
+				if (s[P->i] != ':') {
+					P->bad = 1;
+					return A_ZERO;
+				}
+				P->i++;
+			}
+		}
+		*group = parse_alt(P, look ? 0 : ws);
+		if (s[P->i] != ')') {
+			P->bad = 1;
+			return A_ZERO;
+		}
+		P->i++;
+		if (look) {
+			strs_free(&group->set);
+			return A_LOOK;
+		}
+		return A_GROUP;
+	}
+	P->i++;
+	*c = ch;
+	return A_LIT;
+}
+
+/* Analyse one branch, up to '|' or ')'. */
+static res parse_seq(parser *P, int ws)
+{
+	res r = {0, {NULL, 0, 0}, 0};
+	char run[64];
+	size_t rn = 0;
+	int run_ws = 0, sep = ws;
+
+#define END_RUN()                                              \
+	do {                                                   \
+		if (rn > 0 && run_ws) {                         \
+			strs c_ = {NULL, 0, 0};                  \
+			strs_add(&c_, run, rn);                  \
+			consider(&r, &c_);                       \
+			strs_free(&c_);                          \
+		}                                              \
+		rn = 0;                                        \
+	} while (0)
+
+	while (P->s[P->i] && P->s[P->i] != '|' && P->s[P->i] != ')' && !P->bad) {
+		char c = 0;
+		res g = {0, {NULL, 0, 0}, 0};
+		long min, max;
+		enum atom a = atom(P, &c, &g, ws);
+
+		if (P->bad) {
+			strs_free(&g.set);
+			break;
+		}
+		if (a == A_LOOK || a == A_ZERO) {
+			continue;
+		}
+		quantifier(P, &min, &max);
+		if (a == A_BOUND) {
+			END_RUN();
+			ws = sep = 1;
+			continue;
+		}
+		if (a == A_LIT && isalnum((unsigned char)c) && min >= 1) {
+			if (rn == 0)
+				run_ws = ws;
+			if (rn < sizeof run)
+				run[rn++] = (char)tolower((unsigned char)c);
+			ws = sep = 0;
+			if (max != 1)
+				END_RUN();
+			continue;
+		}
+		END_RUN();
+		switch (a) {
+		case A_LIT:
+			if (isalnum((unsigned char)c) || (unsigned char)c >= 0x80) { /* optional letter, or UTF-8 */
+				ws = sep = 0;
+				break;
+			}
+			/* a separator such as '-', '%' or ' ' */
+			/* fall through */
+		case A_SEP:
+		case A_SPACE:
+			ws = sep = min >= 1 ? 1 : 0;
+			break;
+		case A_DIGIT:
+			if (min >= 1 && ws) {
+				strs c2 = {NULL, 0, 0};
+				strs_add(&c2, "#", 1);
+				consider(&r, &c2);
+				strs_free(&c2);
+			}
+			ws = sep = 0;
+			break;
+		case A_GROUP:
+			if (min >= 1 && g.known)
+				consider(&r, &g.set);
+			ws = sep = (min >= 1 ? g.ends_sep : (ws && g.ends_sep));
+			break;
+		default:
+			ws = sep = 0;
+			break;
+		}
+		strs_free(&g.set);
+	}
+	END_RUN();
+#undef END_RUN
+	r.ends_sep = sep;
+	if (!r.known)
+		strs_free(&r.set);
+	return r;
+}
+
+static res parse_alt(parser *P, int ws)
+{
+	res acc = {1, {NULL, 0, 0}, 1};
+
+	for (;;) {
+		res b = parse_seq(P, ws);
+		size_t k;
+		if (!b.known)
+			acc.known = 0;
+		for (k = 0; acc.known && k < b.set.n; k++)
+			strs_add(&acc.set, b.set.v[k], strlen(b.set.v[k]));
+		if (!b.ends_sep)
+			acc.ends_sep = 0;
+		strs_free(&b.set);
+		if (P->s[P->i] != '|' || P->bad)
+			break;
+		P->i++;
+	}
+	if (!acc.known)
+		strs_free(&acc.set);
+	return acc;
+}
+
+void hl_triggers_from_regex(hl_triggers *t, const char *re)
+{
+	parser P = {re, 0, 0};
+	res r = parse_alt(&P, 0);
+
+	memset(t, 0, sizeof *t);
+	if (P.bad || P.s[P.i] != '\0' || !r.known) {
+		strs_free(&r.set);
+		return;
+	}
+	t->known = 1;
+	t->words = r.set.v;
+	t->n = r.set.n;
+}
+
+void hl_triggers_release(hl_triggers *t)
+{
+	hl_strs_free(t->words, t->n);
+	memset(t, 0, sizeof *t);
+}
+
+/* ---- the index ---- */
+
+typedef struct entry {
+	char *word;
+	size_t len;
+	size_t *rules;
+	size_t nrules, cap;
+} entry;
+
+struct hl_trigger_index {
+	entry *slots;
+	size_t nslots;             /* a power of two */
+	size_t lens[64];           /* the distinct word lengths, ascending */
+	size_t nlens;
+	size_t *digit_rules;       /* rules triggered by a token that starts with a digit */
+	size_t ndigit, digit_cap;
+	size_t nrules;
+};
+
+static size_t hash(const char *s, size_t n)
+{
+	size_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+static entry *slot(const hl_trigger_index *ix, const char *w, size_t n)
+{
+	size_t i = hash(w, n) & (ix->nslots - 1);
+
+	while (ix->slots[i].word != NULL && !(ix->slots[i].len == n && !memcmp(ix->slots[i].word, w, n)))
+		i = (i + 1) & (ix->nslots - 1);
+	return &ix->slots[i];
+}
+
+hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n)
+{
+	hl_trigger_index *ix = hl_calloc(1, sizeof *ix);
+	size_t total = 0, i, k, j;
+
+	ix->nrules = n;
+	for (i = 0; i < n; i++)
+		total += trig[i].n;
+	for (ix->nslots = 64; ix->nslots < total * 2 + 1; ix->nslots *= 2)
+		;
+	ix->slots = hl_calloc(ix->nslots, sizeof *ix->slots);
+	for (i = 0; i < n; i++) {
+		for (k = 0; trig[i].known && k < trig[i].n; k++) {
+			const char *w = trig[i].words[k];
+			size_t len = strlen(w);
+			entry *e;
+			if (!strcmp(w, "#")) {
+				HL_GROW(ix->digit_rules, ix->digit_cap, ix->ndigit + 1);
+				ix->digit_rules[ix->ndigit++] = i;
+				continue;
+			}
+			e = slot(ix, w, len);
+			if (e->word == NULL) {
+				e->word = hl_strndup(w, len);
+				e->len = len;
+				for (j = 0; j < ix->nlens && ix->lens[j] != len; j++)
+					;
+				if (j == ix->nlens && ix->nlens < 64) {
+					ix->lens[ix->nlens++] = len;
+					for (j = ix->nlens - 1; j > 0 && ix->lens[j] < ix->lens[j - 1]; j--) {
+						size_t t = ix->lens[j];
+						ix->lens[j] = ix->lens[j - 1];
+						ix->lens[j - 1] = t;
+					}
+				}
+			}
+			HL_GROW(e->rules, e->cap, e->nrules + 1);
+			e->rules[e->nrules++] = i;
+		}
+	}
+	return ix;
+}
+
+void hl_trigger_index_free(hl_trigger_index *ix)
+{
+	size_t i;
+
+	if (ix == NULL)
+		return;
+	for (i = 0; i < ix->nslots; i++) {
+		free(ix->slots[i].word);
+		free(ix->slots[i].rules);
+	}
+	free(ix->slots);
+	free(ix->digit_rules);
+	free(ix);
+}
+
+void hl_trigger_index_scan(const hl_trigger_index *ix, const char *s, size_t len, unsigned char *hit)
+{
+	size_t i = 0, k, j;
+	char tok[64];
+
+	while (i < len) {
+		size_t st, n;
+		while (i < len && !isalnum((unsigned char)s[i]))
+			i++;
+		st = i;
+		while (i < len && isalnum((unsigned char)s[i]))
+			i++;
+		n = i - st;
+		if (n == 0)
+			break;
+		if (isdigit((unsigned char)s[st])) {
+			for (k = 0; k < ix->ndigit; k++)
+				hit[ix->digit_rules[k]] = 1;
+		}
+		for (k = 0; k < n && k < sizeof tok; k++)
+			tok[k] = (char)tolower((unsigned char)s[st + k]);
+		for (k = 0; k < ix->nlens && ix->lens[k] <= n && ix->lens[k] <= sizeof tok; k++) {
+			const entry *e = slot(ix, tok, ix->lens[k]);
+			for (j = 0; e->word != NULL && j < e->nrules; j++)
+				hit[e->rules[j]] = 1;
+		}
+	}
+}

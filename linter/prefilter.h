@@ -1,0 +1,36 @@
+/* prefilter.h - trigger words: which rules can possibly match a sentence, found without regexes. */
+#ifndef HL_PREFILTER_H
+#define HL_PREFILTER_H
+
+#include <stddef.h>
+
+/*
+ * At load time each rule's pattern is analysed for "triggers": words that every
+ * match must contain, each at the start of a token (a token is a run of ASCII
+ * letters and digits; "#" stands for any token that starts with a digit). A
+ * sentence without any trigger of a rule cannot match it, so the rule's regex
+ * is not run there. A pattern the analysis does not understand gets no
+ * triggers, and its rule always runs: the shortcut never loses a finding.
+ */
+
+/* The triggers of one regex: a list of lower-case strings, or none (always run). */
+typedef struct hl_triggers {
+	char **words;
+	size_t n;
+	int known;   /* 0: the analysis gave up; the rule always runs */
+} hl_triggers;
+
+/* Analyse regex source re (as compiled, case-insensitive). */
+void hl_triggers_from_regex(hl_triggers *t, const char *re);
+void hl_triggers_release(hl_triggers *t);
+
+/* A set of trigger words of many rules, for looking up the tokens of a text. */
+typedef struct hl_trigger_index hl_trigger_index;
+
+/* Build the index from trig[0..n) (trig[i] belongs to rule i). */
+hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n);
+void hl_trigger_index_free(hl_trigger_index *ix);
+/* Set hit[i] = 1 for every rule i with a trigger among the tokens of s[0..len). */
+void hl_trigger_index_scan(const hl_trigger_index *ix, const char *s, size_t len, unsigned char *hit);
+
+#endif
