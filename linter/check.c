@@ -187,7 +187,7 @@ int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
 
 	if (rc != 0)
 		return rc > 0;
-	for (i = 0; i < R->doc->nlinks; i++) {
+	for (i = hl_doc_first_link(R->doc, from); i < R->doc->nlinks && R->doc->links[i].start <= end; i++) {
 		const hl_link *l = &R->doc->links[i];
 		if (((l->start < end && l->end > from) || (l->start == l->end && l->start >= from && l->start < end)) &&
 		    l->href[0] != '\0' &&

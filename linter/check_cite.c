@@ -642,7 +642,7 @@ static void questionable(run *R, size_t from, size_t end, const ref *entry)
 		questionable_doi(R, ov[0], de, T(R) + ov[0], de - ov[0]);
 	}
 	/* links to a DOI: the finding goes on the link text */
-	for (i = 0; i < R->doc->nlinks; i++) {
+	for (i = hl_doc_first_link(R->doc, from); i < R->doc->nlinks && R->doc->links[i].start <= end; i++) {
 		const hl_link *l = &R->doc->links[i];
 		const char *d = strstr(l->href, "10.");
 		size_t n;

@@ -109,9 +109,16 @@ static void flush_space(hl_doc *doc)
 	if (!doc->in_block)
 		hl_doc_block_begin(doc, HL_BLOCK_PARA);
 	if (doc->pending_space) {
+		/* one ASCII white-space byte maps byte for byte, so the run it joins stays one anchor */
+		int one = doc->pending_space == 1 && doc->pending_src < doc->src->len &&
+			  (unsigned char)doc->src->data[doc->pending_src] < 0x80 &&
+			  isspace((unsigned char)doc->src->data[doc->pending_src]);
 		doc->pending_space = 0;
 		if (doc->text.len > doc->block_start) {
-			anchor(doc, doc->pending_src, doc->pending_src + 1, 1);
+			if (one)
+				anchor(doc, doc->pending_src, 0, 0);
+			else
+				anchor(doc, doc->pending_src, doc->pending_src + 1, 1);
 			hl_buf_addc(&doc->text, ' ');
 		}
 	}
@@ -119,10 +126,9 @@ static void flush_space(hl_doc *doc)
 
 void hl_doc_space(hl_doc *doc, size_t src_off)
 {
-	if (!doc->pending_space) {
-		doc->pending_space = 1;
+	if (!doc->pending_space)
 		doc->pending_src = src_off;
-	}
+	doc->pending_space++;
 }
 
 /* Length of a white-space character at s (ASCII space, NBSP, thin spaces), or 0. */
@@ -190,7 +196,8 @@ void hl_doc_synth(hl_doc *doc, const char *s, size_t n, size_t src_start, size_t
 		i += l;
 	if (n == 0)
 		return;
-	if (i == n) { /* only white space, such as &nbsp; */
+	if (i == n) { /* only white space, such as &nbsp;: never a byte-for-byte mapping */
+		hl_doc_space(doc, src_start);
 		hl_doc_space(doc, src_start);
 		return;
 	}
@@ -250,6 +257,20 @@ static size_t find_anchor(const hl_doc *doc, size_t p)
 		size_t mid = lo + (hi - lo) / 2;
 		if (doc->anchors[mid].prose <= p)
 			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t hl_doc_first_link(const hl_doc *doc, size_t p)
+{
+	size_t lo = 0, hi = doc->nlinks;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (doc->links[mid].end < p)
+			lo = mid + 1;
 		else
 			hi = mid;
 	}

@@ -86,7 +86,7 @@ typedef struct hl_doc {
 	int in_block;
 	size_t block_start;
 	enum hl_block_kind block_kind;
-	int pending_space;
+	int pending_space;        /* white-space characters seen since the last text */
 	size_t pending_src;
 	size_t open_link;         /* 1 + index of the link being built, or 0 */
 } hl_doc;
@@ -109,6 +109,8 @@ void hl_doc_add_supp(hl_doc *doc, const hl_supp *supp);
 /* Close the last block and split the blocks into sentences. */
 void hl_doc_finish(hl_doc *doc);
 
+/* Index of the first link that ends at or after prose offset p (links are in text order). */
+size_t hl_doc_first_link(const hl_doc *doc, size_t p);
 /* Source offset of prose offset p, and source end of the prose range ending at end. */
 size_t hl_doc_src(const hl_doc *doc, size_t p);
 size_t hl_doc_src_end(const hl_doc *doc, size_t end);
