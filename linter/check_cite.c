@@ -41,6 +41,8 @@ static const char *const re_src[] = {
 typedef struct cite {
 	pcre2_code *re[RE__N];
 	pcre2_match_data *md;
+	hl_trigger_index *journals;  /* a word of every journal name, built on first use */
+	int journals_built;
 } cite;
 
 void *hl_cite_init(void)
@@ -75,6 +77,7 @@ void hl_cite_free(void *p)
 	for (i = 0; i < RE__N; i++)
 		pcre2_code_free(C->re[i]);
 	pcre2_match_data_free(C->md);
+	hl_trigger_index_free(C->journals);
 	free(C);
 }
 
@@ -241,6 +244,81 @@ static int in_refs(run *R, size_t block)
 	return block >= rf->first && block < rf->last;
 }
 
+/* ---- cheap tests that rule a unit out before any pattern runs ---- */
+
+/* The longest word of each journal name: every mention of a journal holds one. */
+static hl_trigger_index *journal_words(run *R)
+{
+	cite *C = R->ck->cite;
+	const hl_kb *kb = &R->ck->rules->kb;
+	hl_triggers t;
+	size_t i, v;
+
+	if (C->journals_built)
+		return C->journals;
+	C->journals_built = 1;
+	memset(&t, 0, sizeof t);
+	t.known = 1;
+	for (i = 0; i < kb->njournals; i++)
+		for (v = 0; v <= kb->journals[i].nvariants; v++) {
+			const char *name = v == 0 ? kb->journals[i].name : kb->journals[i].variants[v - 1];
+			const char *p = name, *best = NULL;
+			size_t bl = 0;
+			while (*p) {
+				const char *st;
+				while (*p && !isalnum((unsigned char)*p))
+					p++;
+				st = p;
+				while (isalnum((unsigned char)*p))
+					p++;
+				if ((size_t)(p - st) > bl) {
+					bl = (size_t)(p - st);
+					best = st;
+				}
+			}
+			if (best != NULL) {
+				char *w = hl_strndup(best, bl), *q;
+				for (q = w; *q; q++)
+					*q = (char)tolower((unsigned char)*q);
+				t.words = hl_reallocarray(t.words, t.n + 1, sizeof *t.words);
+				t.words[t.n++] = w;
+			}
+		}
+	C->journals = hl_trigger_index_new(&t, 1);
+	hl_triggers_release(&t);
+	return C->journals;
+}
+
+static int has_digit(run *R, size_t from, size_t end)
+{
+	size_t i;
+
+	for (i = from; i < end; i++)
+		if (isdigit((unsigned char)T(R)[i]))
+			return 1;
+	return 0;
+}
+
+static int may_name_journal(run *R, size_t from, size_t end)
+{
+	unsigned char hit = 0;
+
+	hl_trigger_index_scan(journal_words(R), T(R) + from, end - from, &hit);
+	return hit;
+}
+
+static int has_doi_prefix(run *R, size_t from, size_t end)
+{
+	const char *t = T(R), *p = t + from, *e = t + end;
+
+	while (e - p >= 3 && (p = memchr(p, '1', (size_t)(e - p - 2))) != NULL) {
+		if (p[1] == '0' && p[2] == '.')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 /* ---- units: body sentences and reference entries ---- */
 
 typedef void (*unit_fn)(run *R, size_t from, size_t end, const ref *entry);
@@ -292,6 +370,9 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 	int by_topic = 0, many = 0, ok = 0;
 	char expected[256];
 
+	/* a misattribution names a journal or a year */
+	if (!has_digit(R, from, end) && !may_name_journal(R, from, end))
+		return;
 	/* the author-year citations of the unit, found once */
 	size_t cites[8][3], ncites = 0, c;
 	for (at = from; ncites < 8 && cm(R, C->re[RE_CITE], from, end, at, ov); at = ov[1]) {
@@ -496,8 +577,9 @@ static void contradicts(run *R, size_t from, size_t end, const ref *entry)
 	mention m[MAX_MENTIONS];
 	size_t ov[2 * NG], at, n, i;
 
-	if (entry != NULL || refs(R)->n == 0 || (n = mentions_in(R, from, end, m)) == 0)
-		return;
+	if (entry != NULL || refs(R)->n == 0 || !has_digit(R, from, end) ||
+	    (n = mentions_in(R, from, end, m)) == 0)
+		return; /* an in-text citation holds a year or a number */
 	for (at = from; cm(R, C->re[RE_CITE], from, end, at, ov); at = ov[1]) {
 		const ref *r = find_ref(R, ov);
 		const mention *mt = NULL;
@@ -559,6 +641,8 @@ static void doi_mismatch(run *R, size_t from, size_t end, const ref *entry)
 	long j = -1, j2;
 	int distinct = 0;
 
+	if (!has_doi_prefix(R, from, end))
+		return;
 	/* the journal named in the unit, if only one is */
 	for (at = from; (j2 = kb_journal_at(R, from, end, at, &s, &e)) >= 0; at = e) {
 		if (j < 0 || !hl_kb_same_journal(kb, (size_t)j, (size_t)j2))
@@ -637,7 +721,7 @@ static void questionable(run *R, size_t from, size_t end, const ref *entry)
 	size_t ov[2 * NG], at, i;
 
 	(void)entry;
-	for (at = from; cm(R, C->re[RE_DOI], from, end, at, ov); at = ov[1]) {
+	for (at = from; has_doi_prefix(R, from, end) && cm(R, C->re[RE_DOI], from, end, at, ov); at = ov[1]) {
 		size_t de = doi_end(R, ov[0], ov[1]);
 		questionable_doi(R, ov[0], de, T(R) + ov[0], de - ov[0]);
 	}
