@@ -517,8 +517,12 @@ void hl_html_region(hl_doc *doc, size_t start, size_t end)
 	fatal f;
 	size_t len = end - start;
 
+	if (end > doc->src->len)
+		end = doc->src->len;
 	if (end <= start)
 		return;
+	X.end = end;
+	len = end - start;
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
 	memset(&f, 0, sizeof f);

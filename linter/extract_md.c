@@ -144,9 +144,12 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 	size_t bl, q;
 
 	if (M->in_html) {
+		if (s < M->base || s + n > M->base + M->len)
+			return 0; /* not source text: md4c made it */
 		if (M->html_start == (size_t)-1)
 			M->html_start = o;
-		M->html_end = o + n;
+		if (o + n > M->html_end || M->html_end == (size_t)-1)
+			M->html_end = o + n;
 		M->last = o + n;
 		return 0;
 	}
