@@ -391,12 +391,12 @@ static int names(const hl_supp *s, const char *id)
 
 static int suppressed(const hl_doc *doc, const hl_finding *f)
 {
-	size_t i, line, col;
+	size_t i, line;
 	int off = 0;
 
-	if (f->rule == NULL)
+	if (f->rule == NULL || doc->nsupps == 0)
 		return 0;
-	hl_source_pos(doc->src, f->start, &line, &col);
+	line = hl_source_line_of(doc->src, f->start);
 	for (i = 0; i < doc->nsupps; i++) {
 		const hl_supp *s = &doc->supps[i];
 		if (!names(s, f->rule_id))

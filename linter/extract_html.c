@@ -383,9 +383,7 @@ static void comment(hx *X, const xmlNode *n)
 	X->cur = markup_end(X->d, p, X->end);
 	(void)n;
 	if (hl_supp_parse(X->d + p + 4, X->cur - p - 4 - (X->cur - p >= 7 ? 3 : 0), p + 4, &supp)) {
-		size_t line, col;
-		hl_source_pos(X->doc->src, X->cur > 0 ? X->cur - 1 : 0, &line, &col);
-		supp.line = line;
+		supp.line = hl_source_line_of(X->doc->src, X->cur > 0 ? X->cur - 1 : 0);
 		hl_doc_add_supp(X->doc, &supp);
 	}
 }

@@ -129,9 +129,7 @@ static void inline_html(mx *M, const char *s, size_t n, size_t o)
 
 	if (n >= 7 && !memcmp(s, "<!--", 4) && !memcmp(s + n - 3, "-->", 3) &&
 	    hl_supp_parse(s + 4, n - 7, o + 4, &supp)) {
-		size_t line, col;
-		hl_source_pos(M->doc->src, o + n - 1, &line, &col);
-		supp.line = line;
+		supp.line = hl_source_line_of(M->doc->src, o + n - 1);
 		hl_doc_add_supp(M->doc, &supp);
 	}
 }

@@ -13,14 +13,67 @@
 /* ORDER: enum hl_severity */
 static const char *const sev_color[] = {C_CYAN, C_MAGENTA, C_RED, ""};
 
-static void excerpt(FILE *out, const hl_source *src, size_t start, size_t end, const hl_report_opts *o)
+#define WIDE_LINE 240   /* longer lines are shown as a window around the finding */
+#define BEFORE 60       /* characters shown before the finding in such a window */
+
+/*
+ * LINE:COL of successive offsets. Findings come sorted, so a column is counted
+ * on from the previous one on the same line instead of from the line's start:
+ * many findings on one long (minified) line stay linear.
+ */
+typedef struct poscache {
+	const hl_source *src;
+	size_t line, off, col;
+} poscache;
+
+static void pos(poscache *pc, size_t off, size_t *line, size_t *col)
 {
+	size_t l = hl_source_line_of(pc->src, off);
+
+	if (l == pc->line && off >= pc->off) {
+		*col = pc->col + hl_utf8_count(pc->src->data + pc->off, off - pc->off);
+		*line = l;
+	} else
+		hl_source_pos(pc->src, off, line, col);
+	pc->line = *line;
+	pc->off = off;
+	pc->col = *col;
+}
+
+/* Offset of the character n characters before off, not before lo. */
+static size_t back_chars(const char *d, size_t lo, size_t off, size_t n)
+{
+	while (off > lo && n > 0) {
+		off--;
+		while (off > lo && ((unsigned char)d[off] & 0xc0) == 0x80)
+			off--;
+		n--;
+	}
+	return off;
+}
+
+static void excerpt(FILE *out, poscache *pc, size_t start, size_t end, const hl_report_opts *o)
+{
+	const hl_source *src = pc->src;
 	size_t line, col, ls, le, i, n, w;
 	const char *d = src->data;
+	int cut_left = 0, cut_right = 0;
 
-	hl_source_pos(src, start, &line, &col);
+	pos(pc, start, &line, &col);
 	hl_source_line(src, line, &ls, &le);
-	fprintf(out, " %5zu | ", line);
+	if (le - ls > WIDE_LINE) { /* show a window of the line */
+		size_t ws = back_chars(d, ls, start, BEFORE), we = start, c = 0;
+		while (we < le && c < WIDE_LINE - BEFORE) {
+			size_t l = hl_utf8_len((const unsigned char *)d + we, le - we);
+			we += l ? l : 1;
+			c++;
+		}
+		cut_left = ws > ls;
+		cut_right = we < le;
+		ls = ws;
+		le = we;
+	}
+	fprintf(out, " %5zu | %s", line, cut_left ? "..." : "");
 	for (i = ls; i < le;) {
 		unsigned char c = (unsigned char)d[i];
 		size_t l = hl_utf8_len((const unsigned char *)d + i, le - i);
@@ -35,7 +88,7 @@ static void excerpt(FILE *out, const hl_source *src, size_t start, size_t end, c
 			i += l;
 		}
 	}
-	fputs("\n       | ", out);
+	fprintf(out, "%s\n       | %s", cut_right ? "..." : "", cut_left ? "   " : "");
 	/* pad with the line's own tabs so that the caret lines up */
 	for (i = ls; i < start && i < le;) {
 		size_t l = hl_utf8_len((const unsigned char *)d + i, le - i);
@@ -55,31 +108,32 @@ static void excerpt(FILE *out, const hl_source *src, size_t start, size_t end, c
 	fputc('\n', out);
 }
 
-static void location(FILE *out, const hl_source *src, size_t off, const hl_report_opts *o)
+static void location(FILE *out, poscache *pc, size_t off, const hl_report_opts *o)
 {
 	size_t line, col;
 
-	hl_source_pos(src, off, &line, &col);
-	fprintf(out, "%s%s:%zu:%zu:%s ", o->color ? C_BOLD : "", src->name, line, col, o->color ? C_OFF : "");
+	pos(pc, off, &line, &col);
+	fprintf(out, "%s%s:%zu:%zu:%s ", o->color ? C_BOLD : "", pc->src->name, line, col, o->color ? C_OFF : "");
 }
 
 void hl_report_gcc(FILE *out, const hl_source *src, const hl_findings *f, const hl_report_opts *o)
 {
 	size_t i, j;
+	poscache pc = {src, 0, 0, 0};
 
 	for (i = 0; i < f->n; i++) {
 		const hl_finding *x = &f->v[i];
-		location(out, src, x->start, o);
+		location(out, &pc, x->start, o);
 		fprintf(out, "%s%s:%s %s [%s]\n", o->color ? sev_color[x->severity] : "",
 			hl_severity_name(x->severity), o->color ? C_OFF : "", x->message, x->rule_id);
 		if (o->excerpt)
-			excerpt(out, src, x->start, x->end, o);
+			excerpt(out, &pc, x->start, x->end, o);
 		for (j = 0; j < x->nnotes; j++) {
-			location(out, src, x->notes[j].start, o);
+			location(out, &pc, x->notes[j].start, o);
 			fprintf(out, "%snote:%s %s\n", o->color ? C_CYAN : "", o->color ? C_OFF : "",
 				x->notes[j].message);
 			if (o->excerpt)
-				excerpt(out, src, x->notes[j].start, x->notes[j].end, o);
+				excerpt(out, &pc, x->notes[j].start, x->notes[j].end, o);
 		}
 	}
 }

@@ -62,12 +62,10 @@ int hl_source_read(hl_source *src, const char *path, FILE *err)
 	return 0;
 }
 
-void hl_source_pos(const hl_source *src, size_t off, size_t *line, size_t *col)
+size_t hl_source_line_of(const hl_source *src, size_t off)
 {
-	size_t lo = 0, hi = src->nlines, start;
+	size_t lo = 0, hi = src->nlines;
 
-	if (off > src->len)
-		off = src->len;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (src->lines[mid] <= off)
@@ -75,6 +73,16 @@ void hl_source_pos(const hl_source *src, size_t off, size_t *line, size_t *col)
 		else
 			hi = mid;
 	}
+	return lo + 1;
+}
+
+void hl_source_pos(const hl_source *src, size_t off, size_t *line, size_t *col)
+{
+	size_t lo, start;
+
+	if (off > src->len)
+		off = src->len;
+	lo = hl_source_line_of(src, off) - 1;
 	start = src->lines[lo];
 	if (lo == 0 && src->bom && off >= src->bom)
 		start = src->bom;

@@ -27,6 +27,8 @@ typedef struct hl_source {
 int hl_source_read(hl_source *src, const char *path, FILE *err);
 /* Take a copy of n bytes of memory as a source named name. */
 void hl_source_from_mem(hl_source *src, const char *name, const char *data, size_t n);
+/* Line (1-based) of byte offset off; cheaper than hl_source_pos. */
+size_t hl_source_line_of(const hl_source *src, size_t off);
 /* Line and column (both 1-based, see above) of byte offset off. */
 void hl_source_pos(const hl_source *src, size_t off, size_t *line, size_t *col);
 /* Byte range [*start, *end) of line number `line` (1-based), without its line end. */
