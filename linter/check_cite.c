@@ -60,7 +60,8 @@ void *hl_cite_init(void)
 				(unsigned long)off);
 			abort();
 		}
-		pcre2_jit_compile(C->re[i], PCRE2_JIT_COMPLETE);
+		if (hl_use_jit())
+			pcre2_jit_compile(C->re[i], PCRE2_JIT_COMPLETE);
 	}
 	if ((C->md = pcre2_match_data_create(16, NULL)) == NULL)
 		hl_oom();

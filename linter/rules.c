@@ -1261,7 +1261,7 @@ static const pset *find_set(lstate *st, const char *name)
 }
 
 /* HYPELINT_JIT=0 turns the JIT off (valgrind cannot see into JIT code). */
-static int use_jit(void)
+int hl_use_jit(void)
 {
 	const char *v = getenv("HYPELINT_JIT");
 	return v == NULL || strcmp(v, "0") != 0;
@@ -1379,7 +1379,7 @@ static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl
 			PCRE2_UCHAR msg[256];
 			pcre2_get_error_message(ec, msg, sizeof msg);
 			cerr(C, r, pl->v[0].loc, "patterns do not combine: %s", (const char *)msg);
-		} else if (use_jit())
+		} else if (hl_use_jit())
 			pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
 	}
 	if (src_out != NULL && code != NULL)
@@ -1568,7 +1568,7 @@ static void kb_resolve(compiler *C)
 			set.items.v[set.items.n++] = (pat){hl_strdup(names[i]), {NULL, 0, 0}, 0, 0, 1};
 		}
 		kb->journal_re = compile1(all.s, PCRE2_UTF | PCRE2_UCP, &ec, &off);
-		if (kb->journal_re != NULL && use_jit())
+		if (kb->journal_re != NULL && hl_use_jit())
 			pcre2_jit_compile(kb->journal_re, PCRE2_JIT_COMPLETE);
 		hl_buf_release(&all);
 		if (find_set(st, "journal") == NULL) {

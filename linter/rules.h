@@ -102,6 +102,9 @@ int hl_rules_check_examples(const hl_rules *rules, FILE *err);
 hl_rule *hl_rules_find(const hl_rules *rules, const char *id);
 void hl_rules_release(hl_rules *rules);
 
+/* Whether patterns are JIT-compiled (not when HYPELINT_JIT=0, for valgrind). */
+int hl_use_jit(void);
+
 const char *hl_severity_name(enum hl_severity s);
 int hl_severity_parse(const char *s, enum hl_severity *out);
 const char *hl_kind_name(enum hl_kind k);
