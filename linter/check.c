@@ -8,6 +8,86 @@
 
 #define MAX_QUOTE 80 /* characters of a match quoted in a message */
 
+/*
+ * A rule whose alternatives have triggers of their own runs, in a scope, the
+ * alternation of only the alternatives whose triggers the scope holds: the
+ * others cannot match there, so the findings are those of the whole pattern.
+ * Those partial regexes are compiled on first use and kept per checker.
+ */
+typedef struct subset {
+	size_t rule;
+	unsigned long long mask;
+	pcre2_code *code;
+} subset;
+
+typedef struct subsets {
+	subset *v;
+	size_t cap, n; /* open addressing; cap is a power of two */
+} subsets;
+
+static size_t sub_hash(size_t rule, unsigned long long mask)
+{
+	return (size_t)((mask * 0x9E3779B97F4A7C15ULL) ^ (rule * 0xC2B2AE3D27D4EB4FULL));
+}
+
+static void sub_put(subsets *S, size_t rule, unsigned long long mask, pcre2_code *code);
+
+static void sub_grow(subsets *S)
+{
+	subsets old = *S;
+	size_t i;
+
+	S->cap = old.cap ? old.cap * 2 : 64;
+	S->n = 0;
+	S->v = hl_calloc(S->cap, sizeof *S->v);
+	for (i = 0; i < old.cap; i++)
+		if (old.v[i].code != NULL)
+			sub_put(S, old.v[i].rule, old.v[i].mask, old.v[i].code);
+	free(old.v);
+}
+
+static void sub_put(subsets *S, size_t rule, unsigned long long mask, pcre2_code *code)
+{
+	size_t i;
+
+	if ((S->n + 1) * 2 > S->cap)
+		sub_grow(S);
+	for (i = sub_hash(rule, mask) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
+		;
+	S->v[i] = (subset){rule, mask, code};
+	S->n++;
+}
+
+static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long mask)
+{
+	subsets *S = ck->subsets;
+	const hl_rule *r = &ck->rules->v[ri];
+	hl_buf b = HL_BUF_INIT;
+	size_t i, k, count = 0;
+	pcre2_code *code;
+	int ec;
+	PCRE2_SIZE off;
+
+	if (S->cap > 0)
+		for (i = sub_hash(ri, mask) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
+			if (S->v[i].rule == ri && S->v[i].mask == mask)
+				return S->v[i].code;
+	for (k = 0; k < r->nitems; k++)
+		if (mask & (1ULL << k)) {
+			hl_buf_addf(&b, "%s(?:%s)", count++ ? "|" : "", r->items[k]);
+		}
+	code = pcre2_compile((PCRE2_SPTR)b.s, b.len,
+			     PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS), &ec,
+			     &off, NULL);
+	hl_buf_release(&b);
+	if (code == NULL)
+		return r->match; /* cannot happen (every part compiled before); the whole pattern is right too */
+	if (hl_use_jit())
+		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	sub_put(S, ri, mask, code);
+	return code;
+}
+
 void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_limit,
 		     unsigned long depth_limit)
 {
@@ -34,6 +114,7 @@ void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_
 	if (depth_limit)
 		pcre2_set_depth_limit(ck->mctx, (uint32_t)depth_limit);
 	ck->cite = hl_cite_init();
+	ck->subsets = hl_calloc(1, sizeof(subsets));
 	{
 		const char *v = getenv("HYPELINT_PREFILTER");
 		ck->prefilter = rules->triggers != NULL && !(v != NULL && !strcmp(v, "0"));
@@ -42,6 +123,14 @@ void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_
 
 void hl_checker_release(hl_checker *ck)
 {
+	subsets *S = ck->subsets;
+	size_t i;
+
+	for (i = 0; S != NULL && i < S->cap; i++)
+		pcre2_code_free(S->v[i].code);
+	if (S != NULL)
+		free(S->v);
+	free(S);
 	hl_cite_free(ck->cite);
 	pcre2_match_data_free(ck->md);
 	pcre2_match_context_free(ck->mctx);
@@ -217,14 +306,14 @@ static int negated(run *R, size_t from, size_t ms)
 }
 
 /* Check one scope unit text[from, end); unless also looks up to uend. */
-static void check_unit(run *R, size_t from, size_t end, size_t uend)
+static void check_unit(run *R, const pcre2_code *re, size_t from, size_t end, size_t uend)
 {
 	const hl_rule *r = R->rule;
 	size_t at = from, ms, me;
 	int unless_state = -1, when_state = -1; /* -1: not yet known */
 
 	while (at <= end && !R->limit_hit) {
-		int rc = hl_run_match(R, r->match, from, end, at, &ms, &me);
+		int rc = hl_run_match(R, re, from, end, at, &ms, &me);
 		hl_finding *f;
 		char *suggest = NULL;
 
@@ -299,76 +388,100 @@ static void check_require(run *R)
 	f->message = render(r->message, f->match, NULL);
 }
 
+/* The regex to run for pattern or swap rule ri in a scope whose slot hits are h (NULL: no
+ * prefilter), or NULL when no trigger of the rule is there. */
+static const pcre2_code *pick(hl_checker *ck, size_t ri, const unsigned char *h)
+{
+	const hl_rule *r = &ck->rules->v[ri];
+	unsigned long long mask, full;
+	size_t k;
+
+	if (h == NULL || !r->triggers.known)
+		return r->match;
+	if (r->nslots == 1)
+		return h[r->slot] ? r->match : NULL;
+	full = r->nitems >= 64 ? ~0ULL : (1ULL << r->nitems) - 1;
+	mask = r->always;
+	for (k = 0; k < r->nitems; k++)
+		if (h[r->slot + k])
+			mask |= 1ULL << k;
+	if (mask == 0)
+		return NULL;
+	return mask == full ? r->match : sub_get(ck, ri, mask);
+}
+
 void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings *out)
 {
 	const hl_rules *rules = ck->rules;
 	run R;
 	size_t i, u;
 
-	/* which rules each sentence, block and the whole text could match (trigger words) */
-	size_t nr = rules->n;
+	/* which rules (or alternatives: slots) each sentence, block and the whole text could
+	 * match, from their trigger words */
+	size_t ns = rules->nslots;
 	unsigned char *hit = NULL, *bhit = NULL, *dhit = NULL;
+	const pcre2_code *re;
 
 	memset(&R, 0, sizeof R);
 	R.ck = ck;
 	R.doc = doc;
 	R.out = out;
 	if (ck->prefilter) {
-		hit = hl_calloc(doc->nsentences * nr + 1, 1);
-		bhit = hl_calloc(doc->nblocks * nr + 1, 1);
-		dhit = hl_calloc(nr + 1, 1);
+		hit = hl_calloc(doc->nsentences * ns + 1, 1);
+		bhit = hl_calloc(doc->nblocks * ns + 1, 1);
+		dhit = hl_calloc(ns + 1, 1);
 		for (u = 0; u < doc->nsentences; u++) {
 			const hl_span *sp = &doc->sentences[u];
 			size_t k;
-			hl_trigger_index_scan(rules->triggers, doc->text.s + sp->start, sp->end - sp->start, hit + u * nr);
-			for (k = 0; k < nr; k++)
-				if (hit[u * nr + k]) {
-					bhit[sp->block * nr + k] = 1;
+			hl_trigger_index_scan(rules->triggers, doc->text.s + sp->start, sp->end - sp->start, hit + u * ns);
+			for (k = 0; k < ns; k++)
+				if (hit[u * ns + k]) {
+					bhit[sp->block * ns + k] = 1;
 					dhit[k] = 1;
 				}
 		}
 	}
-#define MAY(h, unit) (!ck->prefilter || !r->triggers.known || (h)[(unit) * nr + i])
 	for (i = 0; i < rules->n; i++) {
 		const hl_rule *r = &rules->v[i];
 		if (only != NULL ? r != only : !r->enabled)
 			continue;
-		if (!MAY(dhit, 0))
-			continue; /* no trigger word anywhere in the text */
 		R.rule = r;
 		R.rule_index = i;
 		R.limit_hit = 0;
-		if (r->kind == HL_KIND_REQUIRE) {
-			check_require(&R);
+		if (r->kind == HL_KIND_REQUIRE || r->kind == HL_KIND_CITATION) {
+			if (ck->prefilter && r->triggers.known && !dhit[r->slot])
+				continue; /* no trigger word anywhere in the text */
+			if (r->kind == HL_KIND_REQUIRE)
+				check_require(&R);
+			else
+				hl_cite_check(&R);
 			continue;
 		}
-		if (r->kind == HL_KIND_CITATION) {
-			hl_cite_check(&R);
+		if (pick(ck, i, dhit) == NULL)
 			continue;
-		}
 		switch (r->scope) {
 		case HL_SCOPE_SENTENCE:
 			for (u = 0; u < doc->nsentences && !R.limit_hit; u++) {
 				const hl_span *sp = &doc->sentences[u];
 				size_t uend = sp->end;
-				if (!MAY(hit, u))
+				if ((re = pick(ck, i, hit ? hit + u * ns : NULL)) == NULL)
 					continue;
 				if (r->unless_next && u + 1 < doc->nsentences && doc->sentences[u + 1].block == sp->block)
 					uend = doc->sentences[u + 1].end;
-				check_unit(&R, sp->start, sp->end, uend);
+				check_unit(&R, re, sp->start, sp->end, uend);
 			}
 			break;
 		case HL_SCOPE_PARAGRAPH:
 			for (u = 0; u < doc->nblocks && !R.limit_hit; u++)
-				if (MAY(bhit, u))
-					check_unit(&R, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
+				if ((re = pick(ck, i, bhit ? bhit + u * ns : NULL)) != NULL)
+					check_unit(&R, re, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
 			break;
 		case HL_SCOPE_DOCUMENT:
-			check_unit(&R, 0, doc->text.len, doc->text.len);
+			if ((re = pick(ck, i, dhit)) != NULL)
+				check_unit(&R, re, 0, doc->text.len, doc->text.len);
 			break;
 		}
 	}
-#undef MAY
 	hl_cite_release(&R);
 	free(hit);
 	free(bhit);

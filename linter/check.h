@@ -41,6 +41,7 @@ typedef struct hl_checker {
 	const hl_rules *rules;
 	void *cite;      /* compiled patterns of the citation checks (check_cite.c) */
 	int prefilter;   /* skip rules whose trigger words a scope lacks (HYPELINT_PREFILTER=0: off) */
+	void *subsets;   /* regexes of some alternatives of a rule, compiled on first use */
 } hl_checker;
 
 /* Limits for every match (0 keeps PCRE2's default). */

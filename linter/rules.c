@@ -106,6 +106,7 @@ static void rule_release(hl_rule *r)
 	free(r->match_src);
 	free(r->when_src);
 	hl_triggers_release(&r->triggers);
+	hl_strs_free(r->items, r->nitems);
 	pcre2_code_free(r->match);
 	pcre2_code_free(r->unless);
 	pcre2_code_free(r->unless_before);
@@ -1324,7 +1325,7 @@ static int expand_sets(compiler *C, const hl_rule *r, const pat *p, hl_buf *out)
 
 /* Join the patterns of pl (sets expanded) into one alternation and compile it with JIT. */
 static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl, int groups,
-				const char *suffix, char **src_out)
+				const char *suffix, char **src_out, char ***items_out, size_t *nitems_out)
 {
 	lstate *st = C->rules->priv;
 	uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS);
@@ -1361,6 +1362,10 @@ static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl
 				continue;
 			}
 			hl_buf_adds(&all, count ? "|" : "");
+			if (items_out != NULL) {
+				*items_out = hl_reallocarray(*items_out, *nitems_out + 1, sizeof **items_out);
+				(*items_out)[(*nitems_out)++] = hl_strndup(one.s, one.len);
+			}
 			hl_buf_adds(&all, groups ? "(" : "(?:");
 			hl_buf_add(&all, one.s, one.len);
 			hl_buf_adds(&all, ")");
@@ -1549,7 +1554,7 @@ static void kb_resolve(compiler *C)
 			memset(&fake, 0, sizeof fake);
 			fake.id = t->id ? t->id : "?";
 			fake.loc.file = t->file;
-			t->topic = compile_list(C, &fake, &st->topics[i], 0, NULL, NULL);
+			t->topic = compile_list(C, &fake, &st->topics[i], 0, NULL, NULL, NULL, NULL);
 		}
 	}
 	/* every journal name, longest first, case-sensitive; and the set @journal for rules */
@@ -1595,7 +1600,7 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 		int e0 = C.errors;
 		switch (r->kind) {
 		case HL_KIND_PATTERN:
-			r->match = compile_list(&C, r, &rs->match, 0, NULL, &r->match_src);
+			r->match = compile_list(&C, r, &rs->match, 0, NULL, &r->match_src, &r->items, &r->nitems);
 			break;
 		case HL_KIND_SWAP: {
 			patlist pl = {0};
@@ -1603,38 +1608,65 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 				HL_GROW(pl.v, pl.cap, pl.n + 1);
 				pl.v[pl.n++] = (pat){r->swaps[j].phrase, r->loc, 0, 0, 1};
 			}
-			r->match = compile_list(&C, r, &pl, 1, NULL, &r->match_src);
+			r->match = compile_list(&C, r, &pl, 1, NULL, &r->match_src, NULL, NULL);
 			free(pl.v);
 			break;
 		}
 		case HL_KIND_REQUIRE:
-			r->require = compile_list(&C, r, &rs->require, 0, NULL, NULL);
+			r->require = compile_list(&C, r, &rs->require, 0, NULL, NULL, NULL, NULL);
 			break;
 		case HL_KIND_CITATION:
 			break;
 		}
 		if (rs->when.n)
-			r->when = compile_list(&C, r, &rs->when, 0, NULL, &r->when_src);
+			r->when = compile_list(&C, r, &rs->when, 0, NULL, &r->when_src, NULL, NULL);
 		if (rs->unless.n)
-			r->unless = compile_list(&C, r, &rs->unless, 0, NULL, NULL);
+			r->unless = compile_list(&C, r, &rs->unless, 0, NULL, NULL, NULL, NULL);
 		if (rs->unless_before.n)
-			r->unless_before = compile_list(&C, r, &rs->unless_before, 0, "\\s*\\z", NULL);
+			r->unless_before = compile_list(&C, r, &rs->unless_before, 0, "\\s*\\z", NULL, NULL, NULL);
 		if (C.errors == e0 && (r->kind == HL_KIND_PATTERN || r->kind == HL_KIND_SWAP) && r->match == NULL)
 			cerr(&C, r, r->loc, "no patterns to match");
 	}
 	state_release(rules);
-	/* trigger words, so that most sentences skip most regexes */
+	/* trigger words, so that most sentences skip most regexes: one slot a rule, or one
+	 * slot an alternative when every alternative of a pattern rule has triggers */
 	if (C.errors == 0) {
-		hl_triggers *all = hl_calloc(rules->n + 1, sizeof *all);
+		hl_triggers *slots = NULL;
+		size_t nslots = 0, cap = 0, k;
 		for (i = 0; i < rules->n; i++) {
 			hl_rule *r = &rules->v[i];
 			const char *src = r->kind == HL_KIND_REQUIRE ? r->when_src : r->match_src;
 			if (src != NULL && r->kind != HL_KIND_CITATION)
 				hl_triggers_from_regex(&r->triggers, src);
-			all[i] = r->triggers; /* shallow: the index copies what it needs */
+			r->slot = nslots;
+			r->nslots = 1;
+			if (r->kind == HL_KIND_PATTERN && r->nitems >= 2 && r->nitems <= 64 && r->triggers.known) {
+				r->nslots = r->nitems;
+				for (k = 0; k < r->nitems; k++) {
+					HL_GROW(slots, cap, nslots + 1);
+					hl_triggers_from_regex(&slots[nslots], r->items[k]);
+					if (!slots[nslots].known)
+						r->always |= 1ULL << k;
+					nslots++;
+				}
+			} else {
+				HL_GROW(slots, cap, nslots + 1);
+				memset(&slots[nslots], 0, sizeof slots[nslots]);
+				if (r->triggers.known) { /* a copy the index may read */
+					slots[nslots].known = 1;
+					slots[nslots].n = r->triggers.n;
+					slots[nslots].words = hl_calloc(r->triggers.n + 1, sizeof(char *));
+					for (k = 0; k < r->triggers.n; k++)
+						slots[nslots].words[k] = hl_strdup(r->triggers.words[k]);
+				}
+				nslots++;
+			}
 		}
-		rules->triggers = hl_trigger_index_new(all, rules->n);
-		free(all);
+		rules->triggers = hl_trigger_index_new(slots, nslots);
+		rules->nslots = nslots;
+		for (k = 0; k < nslots; k++)
+			hl_triggers_release(&slots[k]);
+		free(slots);
 	}
 	return C.errors;
 }

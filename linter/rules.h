@@ -56,6 +56,11 @@ typedef struct hl_rule {
 	char *match_src;   /* the regex `match` was compiled from (for --list-patterns) */
 	char *when_src;    /* the regex `when` was compiled from */
 	hl_triggers triggers; /* words one of which a scope must hold for the rule to match */
+	char **items;      /* pattern rules: the regex of each alternative of `match`, in order */
+	size_t nitems;
+	size_t slot;       /* the rule's first slot in the trigger index */
+	size_t nslots;     /* 1, or nitems when each alternative has its own triggers */
+	unsigned long long always; /* alternatives with no triggers: run wherever the rule runs */
 	enum hl_kind kind;
 	enum hl_severity severity;
 	enum hl_scope scope;
@@ -80,7 +85,8 @@ typedef struct hl_rules {
 	hl_rule *v;
 	size_t n, cap;
 	hl_kb kb;           /* the knowledge base (rules/knowledge) */
-	hl_trigger_index *triggers; /* every rule's trigger words, indexed by rule */
+	hl_trigger_index *triggers; /* the trigger words of every rule (or alternative), by slot */
+	size_t nslots;
 	char **files;       /* names of the loaded files (owned) */
 	size_t nfiles, files_cap;
 	void *priv;         /* loader state: named sets */
