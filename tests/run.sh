@@ -156,6 +156,8 @@ if want hostile; then
 	printf '<html><body><p>unclosed <b>bold <i>miracle\n<table><tr><td>cell' >"$h/unclosed.html"
 	printf '\xff\xfe\x00m\x00i\x00r\x00a\x00c\x00l\x00e' >"$h/utf16.txt"
 	mkdir -p "$h/loop/sub"; ln -sfn .. "$h/loop/sub/up"; printf 'A miracle.\n' >"$h/loop/sub/post.txt"
+	# a file that vanished between the directory listing and the read: a dangling link stands in
+	mkdir -p "$h/vanished"; ln -sfn "$h/vanished/deleted.txt" "$h/vanished/gone.txt"; printf 'A miracle.\n' >"$h/vanished/kept.txt"
 	printf 'pack: slow\nrules:\n  - id: slow-rule\n    kind: pattern\n    severity: warning\n    scope: document\n    message: m\n    why: w\n    pattern: (a+)+$\n' >"$h/slow.yml"
 	awk 'BEGIN { for (i = 0; i < 40; i++) printf "a"; print "b" }' >"$h/slow.txt"
 fi
@@ -167,6 +169,7 @@ hostile unclosed-markdown 0 "no findings" "$h/unclosed.md"
 hostile unclosed-html 1 'hype word "miracle"' "$h/unclosed.html"
 hostile nul-bytes 0 "binary file (it holds NUL bytes); skipped" "$h/utf16.txt"
 hostile symlink-loop 1 "directory already searched (a symlink loop?); skipped" "$h/loop"
+hostile vanished-file 1 "gone.txt: note: broken symlink; skipped" "$h/vanished"
 hostile runaway-pattern 1 "rule 'slow-rule' gave up here: match limit exceeded" --no-default-rules --rules "$h/slow.yml" --match-limit=10000 "$h/slow.txt"
 hostile read-error 2 "error: cannot read: Input/output error" /proc/self/mem
 if [ "$(id -u)" != 0 ]; then
