@@ -502,25 +502,50 @@ static int names(const hl_supp *s, const char *id)
 	return 0;
 }
 
-static int suppressed(const hl_doc *doc, const hl_finding *f)
+/* The doc's directives split by kind, each list in source order (so also in line order). */
+typedef struct supp_lists {
+	const hl_supp **next;   /* disable-next-line */
+	size_t nnext;
+	const hl_supp **range;  /* disable and enable */
+	size_t nrange;
+} supp_lists;
+
+static int suppressed(const hl_doc *doc, const supp_lists *L, const hl_finding *f)
 {
-	size_t i, line;
-	int off = 0;
+	size_t line, lo, hi;
 
 	if (f->rule == NULL || doc->nsupps == 0)
 		return 0;
 	line = hl_source_line_of(doc->src, f->start);
-	for (i = 0; i < doc->nsupps; i++) {
-		const hl_supp *s = &doc->supps[i];
-		if (!names(s, f->rule_id))
-			continue;
-		if (s->kind == HL_SUPP_NEXT_LINE) {
-			if (s->line + 1 == line)
-				return 1;
-		} else if (s->src <= f->start)
-			off = s->kind == HL_SUPP_DISABLE;
+	/* a disable-next-line on the line before */
+	lo = 0;
+	hi = L->nnext;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (L->next[mid]->line + 1 < line)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return off;
+	for (; lo < L->nnext && L->next[lo]->line + 1 == line; lo++)
+		if (names(L->next[lo], f->rule_id))
+			return 1;
+	/* the last disable or enable before it that concerns this rule */
+	lo = 0;
+	hi = L->nrange;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (L->range[mid]->src <= f->start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo > 0) {
+		const hl_supp *sp = L->range[--lo];
+		if (names(sp, f->rule_id))
+			return sp->kind == HL_SUPP_DISABLE;
+	}
+	return 0;
 }
 
 void hl_check_suppress(hl_checker *ck, const hl_doc *doc, hl_findings *f)
@@ -545,11 +570,24 @@ void hl_check_suppress(hl_checker *ck, const hl_doc *doc, hl_findings *f)
 		w->message = hl_buf_detach(&b);
 	}
 
-	for (i = j = 0; i < f->n; i++) {
-		if (suppressed(doc, &f->v[i]))
-			finding_release(&f->v[i]);
-		else
-			f->v[j++] = f->v[i];
+	{
+		supp_lists L = {NULL, 0, NULL, 0};
+		L.next = hl_calloc(doc->nsupps + 1, sizeof *L.next);
+		L.range = hl_calloc(doc->nsupps + 1, sizeof *L.range);
+		for (i = 0; i < doc->nsupps; i++) {
+			if (doc->supps[i].kind == HL_SUPP_NEXT_LINE)
+				L.next[L.nnext++] = &doc->supps[i];
+			else
+				L.range[L.nrange++] = &doc->supps[i];
+		}
+		for (i = j = 0; i < f->n; i++) {
+			if (suppressed(doc, &L, &f->v[i]))
+				finding_release(&f->v[i]);
+			else
+				f->v[j++] = f->v[i];
+		}
+		free(L.next);
+		free(L.range);
 	}
 	f->n = j;
 	for (i = 0; i < doc->nsupps; i++) {

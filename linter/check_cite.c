@@ -190,6 +190,21 @@ static int looks_like_entry(run *R, size_t b)
 	return cm(R, ((cite *)R->ck->cite)->re[RE_SHAPE], bl->start, bl->end, bl->start, ov);
 }
 
+static int has_doi_prefix(run *R, size_t from, size_t end);
+
+/* Does block b hold a web address (an online source in a reference list)? */
+static int has_link_text(run *R, size_t b)
+{
+	const hl_block *bl = &R->doc->blocks[b];
+	size_t i;
+
+	for (i = bl->start; i + 4 <= bl->end; i++)
+		if (!strncmp(T(R) + i, "http", 4) || !strncmp(T(R) + i, "www.", 4))
+			return 1;
+	return hl_doc_first_link(R->doc, bl->start) < R->doc->nlinks &&
+	       R->doc->links[hl_doc_first_link(R->doc, bl->start)].start < bl->end;
+}
+
 static hl_refs *refs(run *R)
 {
 	const hl_doc *doc = R->doc;
@@ -203,8 +218,12 @@ static hl_refs *refs(run *R)
 	for (b = 0; b < doc->nblocks; b++)
 		if (cm(R, ((cite *)R->ck->cite)->re[RE_HEAD], doc->blocks[b].start, doc->blocks[b].end,
 		       doc->blocks[b].start, ov)) {
+			/* the entries: blocks that look like one, up to the next heading or the first that does not */
 			first = b + 1;
-			for (last = first; last < doc->nblocks && doc->blocks[last].kind != HL_BLOCK_HEADING; last++)
+			for (last = first; last < doc->nblocks && doc->blocks[last].kind != HL_BLOCK_HEADING &&
+					   (looks_like_entry(R, last) || has_doi_prefix(R, doc->blocks[last].start, doc->blocks[last].end) ||
+					    has_link_text(R, last));
+			     last++)
 				;
 			break;
 		}
