@@ -370,7 +370,7 @@ static void attr_prose(hx *X, xmlNode *n, const char *attr, const char *must_nam
 	xmlFree(val);
 }
 
-static void comment(hx *X, const xmlNode *n)
+static void comment(hx *X)
 {
 	size_t p;
 	hl_supp supp;
@@ -381,7 +381,6 @@ static void comment(hx *X, const xmlNode *n)
 	if (p + 4 > X->end)
 		return;
 	X->cur = markup_end(X->d, p, X->end);
-	(void)n;
 	if (hl_supp_parse(X->d + p + 4, X->cur - p - 4 - (X->cur - p >= 7 ? 3 : 0), p + 4, &supp)) {
 		supp.line = hl_source_line_of(X->doc->src, X->cur > 0 ? X->cur - 1 : 0);
 		hl_doc_add_supp(X->doc, &supp);
@@ -402,7 +401,7 @@ static int enter(hx *X, xmlNode *n)
 				      !strcmp((const char *)n->parent->name, "title"));
 		return 0;
 	case XML_COMMENT_NODE:
-		comment(X, n);
+		comment(X);
 		return 0;
 	case XML_ELEMENT_NODE:
 		break;

@@ -167,6 +167,18 @@ static int skip_class(parser *P)
 	return digits_only;
 }
 
+/* Skip "{...}" after \p or \x; an unclosed brace makes the pattern unreadable. */
+static void braced(parser *P)
+{
+	const char *end = strchr(P->s + P->i, '}');
+
+	if (end == NULL) {
+		P->bad = 1;
+		P->i = strlen(P->s);
+	} else
+		P->i = (size_t)(end - P->s) + 1;
+}
+
 /* Parse one atom; *c gets the literal character for A_LIT. *group gets a group's result. */
 static enum atom atom(parser *P, char *c, res *group, int ws)
 {
@@ -188,28 +200,28 @@ static enum atom atom(parser *P, char *c, res *group, int ws)
 		case 'D': case 'w': case 'W': case 'S': case 'H': case 'V': case 'N':
 			return A_CLASS;
 		case 'p': case 'P':
-			if (s[P->i] == '{') {
-				const char *end = strchr(s + P->i, '}');
-				if (end == NULL) {
-					P->bad = 1;
-					return A_CLASS;
-				}
-				P->i = (size_t)(end - s) + 1;
-			} else if (s[P->i])
+			if (s[P->i] == '{')
+				braced(P);
+			else if (s[P->i])
 				P->i++;
 			return A_CLASS;
-		case 'x':
+		case 'x': {
+			/* \xhh or \x{hhhh}: an ASCII letter or digit is a literal, anything else a separator */
+			unsigned long cp = 0;
+			size_t k;
 			if (s[P->i] == '{') {
-				const char *end = strchr(s + P->i, '}');
-				if (end == NULL) {
-					P->bad = 1;
-					return A_SEP;
-				}
-				P->i = (size_t)(end - s) + 1;
+				cp = strtoul(s + P->i + 1, NULL, 16);
+				braced(P);
 			} else
-				while (isxdigit((unsigned char)s[P->i]) && P->i < P->i + 2)
-					P->i++;
-			return A_SEP; /* a code point: not an ASCII letter in our patterns */
+				for (k = 0; k < 2 && isxdigit((unsigned char)s[P->i]); k++, P->i++)
+					cp = cp * 16 + (unsigned long)(isdigit((unsigned char)s[P->i])
+						? s[P->i] - '0' : tolower((unsigned char)s[P->i]) - 'a' + 10);
+			if (cp < 0x80 && isalnum((int)cp)) {
+				*c = (char)cp;
+				return A_LIT;
+			}
+			return A_SEP;
+		}
 		case 'n': case 't': case 'r': case 'f': case 'e':
 			return A_SPACE;
 		case '\0':

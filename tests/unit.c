@@ -168,6 +168,8 @@ static void test_triggers(void)
 	trig("(a+)+$", "");
 	trig("\\b(?:one|(?:two|three))\\b", "one two three");
 	trig("\\b\\1", "");                        /* back-references: give up */
+	trig("\\b\\x41BC\\b", "abc");              /* \\xhh of a letter is that letter */
+	trig("\\bcan\\x{2019}t\\s+fail", "fail");          /* the most selective word */
 }
 
 int main(void)
