@@ -19,7 +19,7 @@ LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 SRCS = linter/util.c linter/source.c linter/doc.c linter/segment.c linter/rules.c \
        linter/check.c linter/check_cite.c linter/prefilter.c linter/extract.c linter/extract_html.c linter/extract_md.c \
-       linter/report.c linter/testrules.c linter/cli.c
+       linter/report.c linter/report_html.c linter/output.c linter/config.c linter/testrules.c linter/cli.c
 BUILD ?= build
 BIN   ?= hypelint
 OBJS = $(SRCS:linter/%.c=$(BUILD)/%.o)

@@ -443,7 +443,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	}
 	for (i = 0; i < rules->n; i++) {
 		const hl_rule *r = &rules->v[i];
-		if (only != NULL ? r != only : !r->enabled)
+		if (only != NULL ? r != only : !(ck->enabled != NULL ? ck->enabled[i] : r->enabled))
 			continue;
 		R.rule = r;
 		R.rule_index = i;

@@ -42,6 +42,7 @@ typedef struct hl_checker {
 	void *cite;      /* compiled patterns of the citation checks (check_cite.c) */
 	int prefilter;   /* skip rules whose trigger words a scope lacks (HYPELINT_PREFILTER=0: off) */
 	void *subsets;   /* regexes of some alternatives of a rule, compiled on first use */
+	const unsigned char *enabled; /* per rule: whether it runs (NULL: each rule's own setting) */
 } hl_checker;
 
 /* Limits for every match (0 keeps PCRE2's default). */

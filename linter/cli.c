@@ -9,18 +9,21 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "config.h"
 #include "extract.h"
 #include "hypelint.h"
+#include "output.h"
 #include "report.h"
 
 #include "datadir.h" /* HL_DATADIR, written by the Makefile from PREFIX */
 
 /* ORDER: the OPT_ enum and the long_opts[] table below */
 enum {
-	OPT_HELP = 'h', OPT_VERSION = 'V', OPT_FORMAT = 'f', OPT_JOBS = 'j',
+	OPT_HELP = 'h', OPT_VERSION = 'V', OPT_FORMAT = 'f', OPT_JOBS = 'j', OPT_OUTPUT = 'o',
 	OPT_LIST_RULES = 256, OPT_EXPLAIN, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_RULES,
 	OPT_NO_DEFAULT, OPT_COLOR, OPT_INPUT_FORMAT, OPT_NO_EXCERPT, OPT_TEST_RULES,
-	OPT_MATCH_LIMIT, OPT_DEPTH_LIMIT, OPT_HTML_ATTRS, OPT_LIST_PATTERNS
+	OPT_MATCH_LIMIT, OPT_DEPTH_LIMIT, OPT_HTML_ATTRS, OPT_LIST_PATTERNS, OPT_CONFIG, OPT_NO_CONFIG,
+	OPT_BASELINE, OPT_WRITE_BASELINE
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +47,11 @@ static const struct option long_opts[] = {
 	{"depth-limit", required_argument, NULL, OPT_DEPTH_LIMIT},
 	{"html-attributes", no_argument, NULL, OPT_HTML_ATTRS},
 	{"list-patterns", no_argument, NULL, OPT_LIST_PATTERNS},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
+	{"baseline", required_argument, NULL, OPT_BASELINE},
+	{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
+	{"output", required_argument, NULL, OPT_OUTPUT},
 	{NULL, 0, NULL, 0},
 };
 
@@ -63,7 +71,14 @@ static const char usage_text[] =
 	"      --disable ID         turn a rule off (repeatable)\n"
 	"      --fail-on LEVEL      exit 1 when a finding is at least LEVEL:\n"
 	"                           error, warning (default), suggestion or none\n"
-	"  -f, --format FORMAT      output format: gcc (default)\n"
+	"  -f, --format FORMAT      output format: gcc (default), json, sarif, github,\n"
+	"                           gitlab, rdjsonl, checkstyle or html (a report page)\n"
+	"  -o, --output FILE        write the findings to FILE instead of standard output\n"
+	"      --config FILE        use this configuration for every file, not the nearest\n"
+	"                           .hypelint.yml above each file\n"
+	"      --no-config          do not read any .hypelint.yml\n"
+	"      --baseline FILE      report only findings not recorded in FILE\n"
+	"      --write-baseline FILE  record every current finding in FILE and exit 0\n"
 	"  -j, --jobs N             lint N files at a time (default: the number of cores);\n"
 	"                           the output order does not change\n"
 	"      --input-format FMT   read files as text, html or markdown\n"
@@ -75,12 +90,15 @@ static const char usage_text[] =
 	"      --depth-limit N      PCRE2 depth limit for every match (default 10000)\n"
 	"\n"
 	"Directories are searched for .txt, .md, .markdown, .html, .htm and .xhtml files.\n"
+	"Options given here override the configuration file.\n"
 	"Exit status: 0 no finding at the --fail-on level, 1 findings, 2 usage, rule or input error.\n";
 
 typedef struct opts {
 	int list_rules, test_rules, no_default, excerpt, color, html_attrs, list_patterns;
+	int no_config, fail_on_set;
 	size_t jobs;
-	const char *explain;
+	const char *explain, *config, *baseline, *write_baseline, *output;
+	enum hl_outfmt format;
 	enum hl_severity fail_on;
 	enum hl_format input_format;
 	char **rule_paths;
@@ -88,6 +106,7 @@ typedef struct opts {
 	struct toggle {
 		const char *id;
 		int on;
+		size_t index; /* of the rule, once the rules are loaded */
 	} *toggles;
 	size_t ntoggles, toggles_cap;
 	unsigned long match_limit, depth_limit;
@@ -98,8 +117,15 @@ typedef struct ctx {
 	FILE *out, *err;
 	hl_rules rules;
 	int status;            /* worst exit status so far */
-	size_t nfiles;
+	size_t nfiles, nignored, nbaselined;
 	size_t counts[HL_SEV_NONE];
+	hl_config **configs;   /* every configuration in use */
+	size_t nconfigs, configs_cap;
+	unsigned char *from_config; /* rules loaded for a configuration's packs */
+	char **baseline;       /* sorted fingerprints of --baseline */
+	size_t nbaseline;
+	hl_results all;        /* every result, for the formats written at the end */
+	char **posts;          /* HTML report: each file's rendered post */
 } ctx;
 
 static int usage_error(ctx *C, const char *fmt, const char *arg)
@@ -175,6 +201,54 @@ static char *default_rules_dir(void)
 	return hl_strdup(HL_DATADIR "/rules");
 }
 
+/* The rule packs the configurations name; a pack two of them name is loaded once. */
+static int load_config_packs(ctx *C)
+{
+	struct loaded {
+		char *real;
+		size_t lo, hi;
+	} *seen = NULL;
+	size_t nseen = 0, cap = 0, i, j, k;
+	int errors = 0;
+
+	for (i = 0; i < C->nconfigs; i++) {
+		hl_config *c = C->configs[i];
+		for (j = 0; j < c->npacks; j++) {
+			char *real = realpath(c->packs[j], NULL);
+			if (real == NULL) {
+				fprintf(C->err, "hypelint: %s:%lu:%lu: error: cannot open rule pack '%s': %s\n", c->path,
+					c->pack_locs[j].line, c->pack_locs[j].col, c->packs[j], strerror(errno));
+				errors++;
+				continue;
+			}
+			for (k = 0; k < nseen && strcmp(seen[k].real, real) != 0; k++)
+				;
+			if (k == nseen) {
+				HL_GROW(seen, cap, nseen + 1);
+				seen[nseen].real = real;
+				seen[nseen].lo = C->rules.n;
+				errors += hl_rules_add_path(&C->rules, c->packs[j], C->err);
+				seen[nseen++].hi = C->rules.n;
+			} else
+				free(real);
+			c->ranges = hl_reallocarray(c->ranges, 2 * (c->nranges + 1), sizeof *c->ranges);
+			c->ranges[2 * c->nranges] = seen[k].lo;
+			c->ranges[2 * c->nranges + 1] = seen[k].hi;
+			c->nranges++;
+		}
+	}
+	if (nseen) {
+		C->from_config = hl_calloc(C->rules.n + 1, 1);
+		for (k = 0; k < nseen; k++) {
+			for (i = seen[k].lo; i < seen[k].hi; i++)
+				C->from_config[i] = 1;
+			free(seen[k].real);
+		}
+	}
+	free(seen);
+	return errors;
+}
+
 static int load_rules(ctx *C)
 {
 	int errors = 0;
@@ -192,8 +266,11 @@ static int load_rules(ctx *C)
 	}
 	for (i = 0; i < C->o.nrule_paths; i++)
 		errors += hl_rules_add_path(&C->rules, C->o.rule_paths[i], C->err);
+	errors += load_config_packs(C);
 	if (errors == 0)
 		errors += hl_rules_compile(&C->rules, C->err);
+	for (i = 0; errors == 0 && i < C->nconfigs; i++)
+		errors += hl_config_check_ids(C->configs[i], &C->rules, C->err);
 	if (errors == 0 && C->o.test_rules)
 		errors += hl_rules_check_examples(&C->rules, C->err);
 	if (errors == 0 && C->rules.n == 0 && !C->o.test_rules) {
@@ -224,28 +301,9 @@ static int load_rules(ctx *C)
 			return -1;
 		}
 		r->enabled = C->o.toggles[i].on;
+		C->o.toggles[i].index = (size_t)(r - C->rules.v);
 	}
 	return 0;
-}
-
-/* The message up to its first ';', without the quoted match, for one-line summaries. */
-static void summary(hl_buf *b, const char *msg)
-{
-	static const char *const holes[] = {" (\"{match}\")", " \"{match}\"", "\"{match}\" ", "{match}"};
-	size_t n = strcspn(msg, ";\n"), i, k;
-
-	for (i = 0; i < n;) {
-		for (k = 0; k < sizeof holes / sizeof holes[0]; k++)
-			if (!strncmp(msg + i, holes[k], strlen(holes[k])))
-				break;
-		if (k < sizeof holes / sizeof holes[0]) {
-			i += strlen(holes[k]);
-			continue;
-		}
-		hl_buf_addc(b, msg[i++]);
-	}
-	if (b->s == NULL)
-		hl_buf_adds(b, "");
 }
 
 static void list_rules(ctx *C)
@@ -260,7 +318,7 @@ static void list_rules(ctx *C)
 			fprintf(C->out, "%s%s (%s)\n", pack ? "\n" : "", r->pack, r->loc.file);
 			pack = r->pack;
 		}
-		summary(&b, r->message);
+		hl_rule_summary(&b, r->message);
 		fprintf(C->out, "  %-28s %-10s %-8s %s%s\n", r->id, hl_severity_name(r->severity),
 			hl_kind_name(r->kind), b.s, r->enabled ? "" : " (off by default)");
 		hl_buf_release(&b);
@@ -332,10 +390,16 @@ static int explain(ctx *C, const char *id)
  */
 typedef struct job {
 	char *path;
+	size_t index;             /* its place in the run */
 	enum hl_format fmt;
+	const hl_config *config;  /* the configuration it falls under, or NULL */
+	int ignored;              /* an ignore glob of its configuration matches it */
 	char *out, *err;          /* what the file printed, buffered */
 	size_t outlen, errlen;
 	size_t counts[HL_SEV_NONE];
+	size_t baselined;         /* findings dropped because the baseline has them */
+	hl_results res;           /* formats written at the end of the run, and baselines */
+	char *post;               /* the HTML report's rendering of the file */
 	int status;               /* 0, 1 (a finding at --fail-on) or 2 (unreadable) */
 	int linted;               /* it was read, so it counts as a linted file */
 	int done;
@@ -346,12 +410,53 @@ typedef struct joblist {
 	size_t n, cap;
 } joblist;
 
-static void lint_source(const opts *o, hl_checker *ck, hl_source *src, enum hl_format fmt, job *J, FILE *out,
-			FILE *err)
+/* The rules one file gets, for one thread. */
+typedef struct profile {
+	unsigned char *enabled;
+	enum hl_severity *sev;
+} profile;
+
+static int in_baseline(const ctx *C, const char *fp)
 {
+	size_t lo = 0, hi = C->nbaseline;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(C->baseline[mid], fp);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Drop the results the baseline records. */
+static void drop_baselined(const ctx *C, job *J, hl_results *res)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < res->n; i++) {
+		if (in_baseline(C, res->v[i].fingerprint)) {
+			hl_result_release(&res->v[i]);
+			J->baselined++;
+			continue;
+		}
+		res->v[k++] = res->v[i];
+	}
+	res->n = k;
+}
+
+static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src, job *J, FILE *out, FILE *err)
+{
+	const opts *o = &C->o;
 	hl_doc doc;
 	hl_findings f;
+	hl_results res = {NULL, 0, 0};
 	hl_report_opts ro = {o->color, o->excerpt};
+	enum hl_severity fail_on = o->fail_on;
 	size_t i;
 
 	J->linted = 1;
@@ -359,9 +464,15 @@ static void lint_source(const opts *o, hl_checker *ck, hl_source *src, enum hl_f
 		fprintf(err, "hypelint: %s: note: binary file (it holds NUL bytes); skipped\n", src->name);
 		return;
 	}
+	if (!o->fail_on_set && J->config != NULL && J->config->has_fail_on)
+		fail_on = J->config->fail_on;
+	hl_config_profile(J->config, &C->rules, C->from_config, J->path, P->enabled, P->sev);
+	for (i = 0; i < o->ntoggles; i++) /* the command line has the last word */
+		P->enabled[o->toggles[i].index] = (unsigned char)o->toggles[i].on;
+	ck->enabled = P->enabled;
 	hl_doc_init(&doc, src);
 	doc.read_attrs = o->html_attrs;
-	hl_extract(&doc, fmt);
+	hl_extract(&doc, J->fmt);
 	if (doc.bad_utf8) {
 		size_t line, col;
 		hl_source_pos(src, doc.bad_utf8 - 1, &line, &col);
@@ -371,31 +482,47 @@ static void lint_source(const opts *o, hl_checker *ck, hl_source *src, enum hl_f
 	memset(&f, 0, sizeof f);
 	hl_check_doc(ck, &doc, NULL, &f);
 	hl_check_suppress(ck, &doc, &f);
+	for (i = 0; i < f.n; i++)
+		if (f.v[i].rule != NULL)
+			f.v[i].severity = P->sev[f.v[i].rule - C->rules.v];
 	hl_findings_sort(&f);
-	hl_report_gcc(out, src, &f, &ro);
-	for (i = 0; i < f.n; i++) {
-		J->counts[f.v[i].severity]++;
-		if (f.v[i].severity >= o->fail_on && J->status < 1)
+	hl_results_add(&res, src, &f, J->index);
+	hl_findings_release(&f);
+	if (C->nbaseline)
+		drop_baselined(C, J, &res);
+	for (i = 0; i < res.n; i++) {
+		J->counts[res.v[i].severity]++;
+		if (res.v[i].severity >= fail_on && J->status < 1)
 			J->status = 1;
 	}
-	hl_findings_release(&f);
+	if (o->write_baseline != NULL || o->format != HL_OUT_GCC) {
+		if (o->format == HL_OUT_HTML && res.n)
+			J->post = hl_html_post(&doc, &res, J->index);
+		J->res = res;
+	} else {
+		hl_report_gcc(out, src, &res, &ro);
+		hl_results_release(&res);
+	}
 	hl_doc_release(&doc);
 }
 
 /* Lint one file. With out and err NULL the output is buffered in the job (parallel runs);
  * otherwise it goes straight to them (a serial run keeps no copy of a large report). */
-static void run_job(const opts *o, hl_checker *ck, job *J, FILE *direct_out, FILE *direct_err)
+static void run_job(const ctx *C, hl_checker *ck, profile *P, job *J, FILE *direct_out, FILE *direct_err)
 {
-	FILE *out = direct_out ? direct_out : open_memstream(&J->out, &J->outlen);
-	FILE *err = direct_err ? direct_err : open_memstream(&J->err, &J->errlen);
+	FILE *out, *err;
 	hl_source src;
 
+	if (J->ignored)
+		return;
+	out = direct_out ? direct_out : open_memstream(&J->out, &J->outlen);
+	err = direct_err ? direct_err : open_memstream(&J->err, &J->errlen);
 	if (out == NULL || err == NULL)
 		hl_oom();
 	if (hl_source_read(&src, J->path, err) != 0)
 		J->status = 2;
 	else {
-		lint_source(o, ck, &src, J->fmt, J, out, err);
+		lint_source(C, ck, P, &src, J, out, err);
 		hl_source_release(&src);
 	}
 	if (direct_out == NULL)
@@ -418,6 +545,12 @@ static void emit(ctx *C, job *J)
 	if (J->status > C->status)
 		C->status = J->status;
 	C->nfiles += (size_t)J->linted;
+	C->nignored += (size_t)J->ignored;
+	C->nbaselined += J->baselined;
+	hl_results_move(&C->all, &J->res);
+	if (J->post != NULL)
+		C->posts[J->index] = J->post;
+	J->post = NULL;
 	free(J->out);
 	free(J->err);
 	J->out = J->err = NULL;
@@ -432,6 +565,7 @@ static void add_job(ctx *C, joblist *L, const char *path)
 	HL_GROW(L->v, L->cap, L->n + 1);
 	memset(&L->v[L->n], 0, sizeof L->v[L->n]);
 	L->v[L->n].path = hl_strdup(path);
+	L->v[L->n].index = L->n;
 	L->v[L->n].fmt = fmt;
 	L->n++;
 }
@@ -501,12 +635,26 @@ typedef struct pool {
 	pthread_cond_t cv;
 } pool;
 
+static void profile_init(profile *P, const hl_rules *rules)
+{
+	P->enabled = hl_calloc(rules->n + 1, sizeof *P->enabled);
+	P->sev = hl_calloc(rules->n + 1, sizeof *P->sev);
+}
+
+static void profile_release(profile *P)
+{
+	free(P->enabled);
+	free(P->sev);
+}
+
 static void *worker(void *arg)
 {
 	pool *P = arg;
 	hl_checker ck;
+	profile prof;
 
 	hl_checker_init(&ck, &P->C->rules, P->C->o.match_limit, P->C->o.depth_limit);
+	profile_init(&prof, &P->C->rules);
 	for (;;) {
 		size_t i;
 		pthread_mutex_lock(&P->mu);
@@ -514,13 +662,14 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&P->mu);
 		if (i >= P->L->n)
 			break;
-		run_job(&P->C->o, &ck, &P->L->v[i], NULL, NULL);
+		run_job(P->C, &ck, &prof, &P->L->v[i], NULL, NULL);
 		pthread_mutex_lock(&P->mu);
 		P->L->v[i].done = 1;
 		pthread_cond_broadcast(&P->cv);
 		pthread_mutex_unlock(&P->mu);
 	}
 	hl_checker_release(&ck);
+	profile_release(&prof);
 	return NULL;
 }
 
@@ -534,12 +683,15 @@ static void run_jobs(ctx *C, joblist *L)
 		nthreads = L->n;
 	if (nthreads <= 1) {
 		hl_checker ck;
+		profile prof;
 		hl_checker_init(&ck, &C->rules, C->o.match_limit, C->o.depth_limit);
+		profile_init(&prof, &C->rules);
 		for (i = 0; i < L->n; i++) {
-			run_job(&C->o, &ck, &L->v[i], C->out, C->err);
+			run_job(C, &ck, &prof, &L->v[i], C->out, C->err);
 			emit(C, &L->v[i]);
 		}
 		hl_checker_release(&ck);
+		profile_release(&prof);
 		return;
 	}
 	memset(&P, 0, sizeof P);
@@ -605,7 +757,7 @@ static int parse_args(ctx *C, int argc, char **argv)
 	}
 	optind = 0; /* reset getopt for repeated hl_main calls */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hVf:j:", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hVf:j:o:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_HELP:
 			fputs(usage_text, C->out);
@@ -614,8 +766,27 @@ static int parse_args(ctx *C, int argc, char **argv)
 			fprintf(C->out, "hypelint %s\n", HL_VERSION);
 			return 0;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "gcc") != 0)
-				return usage_error(C, "unknown output format '%s' (expected gcc)", optarg);
+			if ((v = hl_outfmt_parse(optarg)) < 0) {
+				fprintf(C->err, "hypelint: error: unknown output format '%s' (expected %s)\n", optarg,
+					hl_outfmt_list());
+				return 2;
+			}
+			o->format = (enum hl_outfmt)v;
+			break;
+		case OPT_OUTPUT:
+			o->output = optarg;
+			break;
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
+		case OPT_NO_CONFIG:
+			o->no_config = 1;
+			break;
+		case OPT_BASELINE:
+			o->baseline = optarg;
+			break;
+		case OPT_WRITE_BASELINE:
+			o->write_baseline = optarg;
 			break;
 		case OPT_LIST_RULES:
 			o->list_rules = 1;
@@ -626,11 +797,12 @@ static int parse_args(ctx *C, int argc, char **argv)
 		case OPT_FAIL_ON:
 			if (hl_severity_parse(optarg, &o->fail_on) != 0)
 				return usage_error(C, "unknown level '%s' for --fail-on (expected error, warning, suggestion or none)", optarg);
+			o->fail_on_set = 1;
 			break;
 		case OPT_ENABLE:
 		case OPT_DISABLE:
 			HL_GROW(o->toggles, o->toggles_cap, o->ntoggles + 1);
-			o->toggles[o->ntoggles++] = (struct toggle){optarg, c == OPT_ENABLE};
+			o->toggles[o->ntoggles++] = (struct toggle){optarg, c == OPT_ENABLE, 0};
 			break;
 		case OPT_RULES:
 			HL_GROW(o->rule_paths, o->rule_paths_cap, o->nrule_paths + 1);
@@ -684,13 +856,217 @@ static int parse_args(ctx *C, int argc, char **argv)
 	}
 	if (color_choice(color, C->out, &o->color) != 0)
 		return 2;
+	if (o->output != NULL && (color == NULL || !strcmp(color, "auto")))
+		o->color = 0;
 	return -1; /* go on */
+}
+
+/* ---- configurations and baselines ---- */
+
+static hl_config *config_at(ctx *C, const char *path, int *errors)
+{
+	hl_config *c;
+	size_t i;
+
+	for (i = 0; i < C->nconfigs; i++)
+		if (!strcmp(C->configs[i]->path, path))
+			return C->configs[i];
+	if ((c = hl_config_load(path, C->err, errors)) == NULL)
+		return NULL;
+	HL_GROW(C->configs, C->configs_cap, C->nconfigs + 1);
+	C->configs[C->nconfigs++] = c;
+	return c;
+}
+
+/* Give every job its configuration: --config, or the nearest .hypelint.yml. */
+static int setup_configs(ctx *C, joblist *L)
+{
+	int errors = 0;
+	size_t i;
+	hl_config *c = NULL;
+	char *last_dir = NULL;
+
+	if (C->o.no_config)
+		return 0;
+	if (C->o.config != NULL) {
+		if ((c = config_at(C, C->o.config, &errors)) == NULL)
+			return errors;
+		for (i = 0; i < L->n; i++)
+			L->v[i].config = c;
+		return 0;
+	}
+	for (i = 0; i < L->n; i++) {
+		const char *slash = strrchr(L->v[i].path, '/');
+		char *dir = slash ? hl_strndup(L->v[i].path, (size_t)(slash - L->v[i].path)) : hl_strdup("");
+		if (last_dir == NULL || strcmp(dir, last_dir) != 0 || !strcmp(L->v[i].path, "-")) {
+			char *path = hl_config_find(L->v[i].path);
+			c = path ? config_at(C, path, &errors) : NULL;
+			free(path);
+		}
+		free(last_dir);
+		last_dir = dir;
+		L->v[i].config = c;
+		L->v[i].ignored = hl_config_ignores(c, L->v[i].path);
+	}
+	free(last_dir);
+	return errors;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int is_fingerprint(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != 32)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* Read the fingerprints of a baseline file (the first field of each line). */
+static int read_baseline(ctx *C, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	hl_buf b = HL_BUF_INIT;
+	size_t line = 0, cap = 0;
+	const char *p, *end;
+
+	if (fp == NULL || hl_read_stream(fp, &b) != 0) {
+		fprintf(C->err, "hypelint: %s: error: cannot read baseline: %s\n", path, strerror(errno));
+		if (fp)
+			fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	for (p = b.s ? b.s : "", end = p + b.len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+		size_t n = strcspn(p, "\t \r\n");
+		line++;
+		if (e > p && *p != '#' && !(e - p == 1 && *p == '\r')) {
+			if (!is_fingerprint(p, n)) {
+				fprintf(C->err, "hypelint: %s:%zu:1: error: not a baseline entry (expected a 32-digit fingerprint, "
+					"as written by --write-baseline)\n", path, line);
+				hl_buf_release(&b);
+				return -1;
+			}
+			HL_GROW(C->baseline, cap, C->nbaseline + 1);
+			C->baseline[C->nbaseline++] = hl_strndup(p, n);
+		}
+		p = e + (nl != NULL);
+	}
+	hl_buf_release(&b);
+	qsort(C->baseline, C->nbaseline, sizeof *C->baseline, cmp_str);
+	return 0;
+}
+
+/* Every result, one a line: fingerprint, rule, place and the matched text. */
+static int write_baseline(ctx *C, const char *path, char **files)
+{
+	hl_buf tmp = HL_BUF_INIT, q = HL_BUF_INIT;
+	FILE *fp;
+	size_t i;
+	int ok;
+
+	hl_buf_addf(&tmp, "%s.tmp", path);
+	if ((fp = fopen(tmp.s, "w")) == NULL) {
+		fprintf(C->err, "hypelint: %s: error: cannot write baseline: %s\n", path, strerror(errno));
+		hl_buf_release(&tmp);
+		return -1;
+	}
+	fputs("# hypelint baseline: findings recorded here are not reported by hypelint --baseline FILE.\n"
+	      "# fingerprint\trule\tfile:line:column\tmatched text\n", fp);
+	for (i = 0; i < C->all.n; i++) {
+		const hl_result *r = &C->all.v[i];
+		q.len = 0;
+		hl_buf_add_quoted(&q, r->match ? r->match : "", r->match ? strlen(r->match) : 0);
+		fprintf(fp, "%s\t%s\t%s:%zu:%zu\t%s\n", r->fingerprint, r->rule_id, files[r->file], r->at.line,
+			r->at.col, q.s ? q.s : "");
+	}
+	ok = fflush(fp) == 0 && !ferror(fp);
+	ok = (fclose(fp) == 0) && ok;
+	if (!ok || rename(tmp.s, path) != 0) {
+		fprintf(C->err, "hypelint: %s: error: cannot write baseline: %s\n", path, strerror(errno));
+		remove(tmp.s);
+		ok = 0;
+	}
+	hl_buf_release(&tmp);
+	hl_buf_release(&q);
+	return ok ? 0 : -1;
+}
+
+/* The formats written once the run is over, and the GitHub step summary. */
+static int finish_output(ctx *C, joblist *L)
+{
+	hl_run run;
+	const char *summary = getenv("GITHUB_STEP_SUMMARY");
+	char **files = hl_calloc(L->n + 1, sizeof *files);
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < L->n; i++)
+		files[i] = L->v[i].path;
+	memset(&run, 0, sizeof run);
+	run.files = files;
+	run.nfiles = L->n;
+	run.res = &C->all;
+	run.rules = &C->rules;
+	run.posts = (const char **)C->posts;
+	run.nlinted = C->nfiles;
+	if (C->o.write_baseline != NULL) {
+		if (write_baseline(C, C->o.write_baseline, files) != 0)
+			rc = -1;
+	} else if (C->o.format != HL_OUT_GCC) {
+		if (hl_output_write(C->out, C->o.format, &run) != 0) {
+			fprintf(C->err, "hypelint: error: cannot write the output: %s\n", strerror(errno));
+			rc = -1;
+		}
+		if (C->o.format == HL_OUT_GITHUB && summary != NULL && *summary != '\0' &&
+		    hl_output_step_summary(summary, &run) != 0) {
+			fprintf(C->err, "hypelint: %s: error: cannot write the step summary: %s\n", summary, strerror(errno));
+			rc = -1;
+		}
+	}
+	free(files);
+	return rc;
+}
+
+static void print_summary(ctx *C)
+{
+	size_t total = C->counts[HL_SEV_ERROR] + C->counts[HL_SEV_WARNING] + C->counts[HL_SEV_SUGGESTION];
+	hl_buf b = HL_BUF_INIT;
+
+	if (C->o.write_baseline != NULL)
+		hl_buf_addf(&b, "hypelint: recorded %zu finding%s of %zu file%s in %s", total, total == 1 ? "" : "s",
+			    C->nfiles, C->nfiles == 1 ? "" : "s", C->o.write_baseline);
+	else if (total == 0)
+		hl_buf_addf(&b, "hypelint: no findings in %zu file%s", C->nfiles, C->nfiles == 1 ? "" : "s");
+	else
+		hl_buf_addf(&b, "hypelint: %zu finding%s (%zu error%s, %zu warning%s, %zu suggestion%s) in %zu file%s",
+			    total, total == 1 ? "" : "s", C->counts[HL_SEV_ERROR], C->counts[HL_SEV_ERROR] == 1 ? "" : "s",
+			    C->counts[HL_SEV_WARNING], C->counts[HL_SEV_WARNING] == 1 ? "" : "s",
+			    C->counts[HL_SEV_SUGGESTION], C->counts[HL_SEV_SUGGESTION] == 1 ? "" : "s", C->nfiles,
+			    C->nfiles == 1 ? "" : "s");
+	if (C->nbaselined)
+		hl_buf_addf(&b, "; %zu more in the baseline", C->nbaselined);
+	if (C->nignored)
+		hl_buf_addf(&b, "; %zu file%s ignored by the configuration", C->nignored, C->nignored == 1 ? "" : "s");
+	fprintf(C->err, "%s\n", b.s);
+	hl_buf_release(&b);
 }
 
 int hl_main(int argc, char **argv, FILE *out, FILE *err)
 {
 	ctx C;
-	int rc, i;
+	int rc, i, lint;
+	joblist L = {NULL, 0, 0};
+	FILE *outf = NULL;
+	size_t k;
 
 	memset(&C, 0, sizeof C);
 	C.out = out;
@@ -699,7 +1075,8 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 	rc = parse_args(&C, argc, argv);
 	if (rc >= 0)
 		goto done;
-	if (!C.o.list_rules && !C.o.list_patterns && !C.o.explain && !C.o.test_rules && optind >= argc) {
+	lint = !C.o.list_rules && !C.o.list_patterns && !C.o.explain && !C.o.test_rules;
+	if (lint && optind >= argc) {
 		rc = usage_error(&C, "%s", "no files to lint (use - for standard input)");
 		goto done;
 	}
@@ -709,6 +1086,14 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 			HL_GROW(C.o.rule_paths, C.o.rule_paths_cap, C.o.nrule_paths + 1);
 			C.o.rule_paths[C.o.nrule_paths++] = argv[i];
 		}
+	}
+	if (lint)
+		for (i = optind; i < argc; i++)
+			collect(&C, &L, argv[i]);
+	if (setup_configs(&C, &L) != 0) {
+		fputs("hypelint: errors in the configuration; nothing was linted\n", err);
+		rc = 2;
+		goto done;
 	}
 	hl_extract_init();
 	if (load_rules(&C) != 0) {
@@ -721,7 +1106,6 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 		goto done;
 	}
 	if (C.o.list_patterns) {
-		size_t k;
 		for (k = 0; k < C.rules.n; k++)
 			if (C.rules.v[k].enabled && C.rules.v[k].match_src != NULL)
 				fprintf(out, "%s\n", C.rules.v[k].match_src);
@@ -736,30 +1120,46 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 		rc = hl_test_rules(&C.rules, argv + optind, argc - optind, out, err) ? 1 : 0;
 		goto done;
 	}
-	{
-		joblist L = {NULL, 0, 0};
-		size_t k;
-		for (i = optind; i < argc; i++)
-			collect(&C, &L, argv[i]);
-		run_jobs(&C, &L);
-		for (k = 0; k < L.n; k++)
-			free(L.v[k].path);
-		free(L.v);
+	if (C.o.baseline != NULL && C.o.write_baseline == NULL && read_baseline(&C, C.o.baseline) != 0) {
+		rc = 2;
+		goto done;
 	}
-	{
-		size_t total = C.counts[HL_SEV_ERROR] + C.counts[HL_SEV_WARNING] + C.counts[HL_SEV_SUGGESTION];
-		if (total == 0)
-			fprintf(err, "hypelint: no findings in %zu file%s\n", C.nfiles, C.nfiles == 1 ? "" : "s");
-		else
-			fprintf(err, "hypelint: %zu finding%s (%zu error%s, %zu warning%s, %zu suggestion%s) in %zu file%s\n",
-				total, total == 1 ? "" : "s", C.counts[HL_SEV_ERROR],
-				C.counts[HL_SEV_ERROR] == 1 ? "" : "s", C.counts[HL_SEV_WARNING],
-				C.counts[HL_SEV_WARNING] == 1 ? "" : "s", C.counts[HL_SEV_SUGGESTION],
-				C.counts[HL_SEV_SUGGESTION] == 1 ? "" : "s", C.nfiles, C.nfiles == 1 ? "" : "s");
+	if (C.o.output != NULL) {
+		if ((outf = fopen(C.o.output, "w")) == NULL) {
+			fprintf(err, "hypelint: %s: error: cannot write: %s\n", C.o.output, strerror(errno));
+			rc = 2;
+			goto done;
+		}
+		C.out = outf;
 	}
+	if (C.o.format == HL_OUT_HTML)
+		C.posts = hl_calloc(L.n + 1, sizeof *C.posts);
+	run_jobs(&C, &L);
+	if (finish_output(&C, &L) != 0)
+		C.status = 2;
+	print_summary(&C);
 	rc = C.status;
+	if (C.o.write_baseline != NULL && rc == 1)
+		rc = 0;
 done:
-	fflush(out);
+	fflush(C.out);
+	if (outf != NULL && fclose(outf) != 0 && rc != 2) {
+		fprintf(err, "hypelint: %s: error: cannot write: %s\n", C.o.output, strerror(errno));
+		rc = 2;
+	}
+	for (k = 0; k < L.n; k++)
+		free(L.v[k].path);
+	if (C.posts != NULL)
+		for (k = 0; k < L.n; k++)
+			free(C.posts[k]);
+	free(C.posts);
+	free(L.v);
+	hl_results_release(&C.all);
+	for (k = 0; k < C.nconfigs; k++)
+		hl_config_free(C.configs[k]);
+	free(C.configs);
+	free(C.from_config);
+	hl_strs_free(C.baseline, C.nbaseline);
 	hl_rules_release(&C.rules);
 	free(C.o.rule_paths);
 	free(C.o.toggles);

@@ -16,28 +16,11 @@ static const char *const sev_color[] = {C_CYAN, C_MAGENTA, C_RED, ""};
 #define WIDE_LINE 240   /* longer lines are shown as a window around the finding */
 #define BEFORE 60       /* characters shown before the finding in such a window */
 
-/*
- * LINE:COL of successive offsets. Findings come sorted, so a column is counted
- * on from the previous one on the same line instead of from the line's start:
- * many findings on one long (minified) line stay linear.
- */
-typedef struct poscache {
-	const hl_source *src;
-	size_t line, off, col;
-} poscache;
+typedef hl_poscache poscache;
 
 static void pos(poscache *pc, size_t off, size_t *line, size_t *col)
 {
-	size_t l = hl_source_line_of(pc->src, off);
-
-	if (l == pc->line && off >= pc->off) {
-		*col = pc->col + hl_utf8_count(pc->src->data + pc->off, off - pc->off);
-		*line = l;
-	} else
-		hl_source_pos(pc->src, off, line, col);
-	pc->line = *line;
-	pc->off = off;
-	pc->col = *col;
+	hl_poscache_pos(pc, off, line, col);
 }
 
 /* Offset of the character n characters before off, not before lo. */
@@ -116,13 +99,13 @@ static void location(FILE *out, poscache *pc, size_t off, const hl_report_opts *
 	fprintf(out, "%s%s:%zu:%zu:%s ", o->color ? C_BOLD : "", pc->src->name, line, col, o->color ? C_OFF : "");
 }
 
-void hl_report_gcc(FILE *out, const hl_source *src, const hl_findings *f, const hl_report_opts *o)
+void hl_report_gcc(FILE *out, const hl_source *src, const hl_results *r, const hl_report_opts *o)
 {
 	size_t i, j;
 	poscache pc = {src, 0, 0, 0};
 
-	for (i = 0; i < f->n; i++) {
-		const hl_finding *x = &f->v[i];
+	for (i = 0; i < r->n; i++) {
+		const hl_result *x = &r->v[i];
 		location(out, &pc, x->start, o);
 		fprintf(out, "%s%s:%s %s [%s]\n", o->color ? sev_color[x->severity] : "",
 			hl_severity_name(x->severity), o->color ? C_OFF : "", x->message, x->rule_id);

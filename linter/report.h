@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "check.h"
+#include "output.h"
 
 typedef struct hl_report_opts {
 	int color;    /* ANSI colours */
@@ -12,6 +12,6 @@ typedef struct hl_report_opts {
 } hl_report_opts;
 
 /* "FILE:LINE:COL: severity: message [rule-id]", then the excerpt and any notes. */
-void hl_report_gcc(FILE *out, const hl_source *src, const hl_findings *f, const hl_report_opts *o);
+void hl_report_gcc(FILE *out, const hl_source *src, const hl_results *r, const hl_report_opts *o);
 
 #endif

@@ -90,6 +90,23 @@ void hl_source_pos(const hl_source *src, size_t off, size_t *line, size_t *col)
 	*col = hl_utf8_count(src->data + start, off - start) + 1;
 }
 
+void hl_poscache_pos(hl_poscache *pc, size_t off, size_t *line, size_t *col)
+{
+	size_t l;
+
+	if (off > pc->src->len)
+		off = pc->src->len;
+	l = hl_source_line_of(pc->src, off);
+	if (pc->line == l && off >= pc->off) {
+		*col = pc->col + hl_utf8_count(pc->src->data + pc->off, off - pc->off);
+		*line = l;
+	} else
+		hl_source_pos(pc->src, off, line, col);
+	pc->line = *line;
+	pc->off = off;
+	pc->col = *col;
+}
+
 void hl_source_line(const hl_source *src, size_t line, size_t *start, size_t *end)
 {
 	size_t s, e;

@@ -33,6 +33,18 @@ size_t hl_source_line_of(const hl_source *src, size_t off);
 void hl_source_pos(const hl_source *src, size_t off, size_t *line, size_t *col);
 /* Byte range [*start, *end) of line number `line` (1-based), without its line end. */
 void hl_source_line(const hl_source *src, size_t line, size_t *start, size_t *end);
+/*
+ * LINE:COL of successive offsets of one source. When an offset lies on the same
+ * line as the previous one and after it, its column is counted on from there, so
+ * many positions on one long (minified) line stay linear. Start with
+ * hl_poscache pc = {src, 0, 0, 0}.
+ */
+typedef struct hl_poscache {
+	const hl_source *src;
+	size_t line, off, col;
+} hl_poscache;
+
+void hl_poscache_pos(hl_poscache *pc, size_t off, size_t *line, size_t *col);
 void hl_source_release(hl_source *src);
 
 #endif

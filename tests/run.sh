@@ -196,5 +196,91 @@ if want hostile-no-writes; then
 	if [ "$before" = "$after" ]; then ok; else bad "hostile no-writes" "$(diff <(echo "$before") <(echo "$after"))"; fi
 fi
 
+# 8. output formats, each read back with a real parser or validator (tests/formats.mjs)
+if want formats; then
+	if [ ! -x tests/node/node_modules/.bin/ajv ]; then
+		bad formats "tests/node has no node_modules: run 'make test-deps' (npm ci --prefix tests/node)"
+	else
+		node tests/formats.mjs "$bin" "$out" >"$out/formats.txt" 2>&1
+		tally formats "$out/formats.txt"
+	fi
+fi
+
+# 9. configuration: .hypelint.yml found above each file, packs, ignores, overrides, CLI on top
+if want config; then
+	golden_cfg() { # name, then arguments; runs from the repository root
+		local name=$1; shift
+		$HL --color=never "$@" >"$out/$name.stdout" 2>"$out/$name.stderr"; echo $? >"$out/$name.exit"
+		{ cat "$out/$name.stdout"; echo "--- stderr"; cat "$out/$name.stderr"; echo "--- exit $(cat "$out/$name.exit")"; } >"$out/$name.actual"
+		golden_compare "$name" "tests/config/$name.expected"
+	}
+	golden_cfg config-site tests/config/site tests/config/nested
+	golden_cfg config-cli-wins --enable hype-word --disable house-banned-phrase --fail-on warning tests/config/site/post.md
+	golden_cfg config-none --no-config tests/config/site/post.md
+	golden_cfg config-explicit --config tests/config/site/.hypelint.yml tests/config/nested/inner/post.md
+	golden_cfg config-ignored-named tests/config/site/drafts/wip.md
+	for cf in tests/bad-config/*.yml; do
+		name=bad-config-$(basename "$cf" .yml)
+		$HL --config "$cf" tests/cli/clean.txt >/dev/null 2>"$out/$name.actual"; echo "--- exit $?" >>"$out/$name.actual"
+		golden_compare "$name" "${cf%.yml}.err"
+	done
+	# a broken .hypelint.yml found by walking up stops the run before anything is linted
+	mkdir -p "$out/cfgwalk/posts"
+	printf 'ignore: [a\n' >"$out/cfgwalk/.hypelint.yml"; printf 'A miracle.\n' >"$out/cfgwalk/posts/p.txt"
+	got=$($HL "$out/cfgwalk/posts/p.txt" 2>&1); rc=$?
+	if [ $rc = 2 ] && grep -q "cfgwalk/.hypelint.yml:2:1: error: invalid YAML" <<<"$got"; then ok
+	else bad "config: a broken configuration found above the file" "exit $rc: $got"; fi
+fi
+
+# 10. baseline: old findings stay quiet, new ones are reported, edits elsewhere change nothing
+if want baseline; then
+	b=$out/baseline; mkdir -p "$b"
+	cp tests/config/site/post.md "$b/post.md"
+	$HL --no-config --write-baseline "$b/base.txt" "$b/post.md" >"$b/w.out" 2>&1; rc=$?
+	n=$(grep -vc '^#' "$b/base.txt")
+	if [ $rc = 0 ] && [ "$n" = 4 ] && grep -q "recorded 4 findings" "$b/w.out"; then ok
+	else bad "baseline: write" "exit $rc, $n entries: $(cat "$b/w.out" "$b/base.txt")"; fi
+	got=$($HL --no-config --baseline "$b/base.txt" "$b/post.md" 2>&1); rc=$?
+	if [ $rc = 0 ] && grep -q "no findings in 1 file; 4 more in the baseline" <<<"$got"; then ok
+	else bad "baseline: unchanged file is quiet" "exit $rc: $got"; fi
+	# edits elsewhere: a paragraph above, one in the middle, the old sentences moved down
+	{ printf 'An introduction that says nothing new.\n\n'; sed -n 1,2p "$b/post.md"
+	  printf 'Written by the editors.\n\n'; sed -n '3,$p' "$b/post.md"
+	  printf '\nA breakthrough for depression. A miracle cure.\n'; } >"$b/edited.md"
+	cp "$b/edited.md" "$b/post.md"
+	got=$($HL --no-config --color=never --no-excerpt --baseline "$b/base.txt" "$b/post.md" 2>&1); rc=$?
+	# the second "breakthrough" and the new "miracle" are new; the four old findings moved
+	if [ $rc = 1 ] && [ "$(grep -c ': warning: \|: error: ' <<<"$got")" = 2 ] && grep -q 'post.md:11:3: warning: hype word "breakthrough"' <<<"$got" &&
+		grep -q 'post.md:11:34: warning: hype word "miracle"' <<<"$got" && grep -q "; 4 more in the baseline" <<<"$got"; then ok
+	else bad "baseline: only the new findings after edits" "exit $rc: $got"; fi
+	printf 'not a fingerprint\n' >"$b/bad.txt"
+	got=$($HL --no-config --baseline "$b/bad.txt" "$b/post.md" 2>&1); rc=$?
+	if [ $rc = 2 ] && grep -q "bad.txt:1:1: error: not a baseline entry" <<<"$got"; then ok
+	else bad "baseline: a bad file is an error" "exit $rc: $got"; fi
+fi
+
+# 11. editors: Vim reads the gcc format with the shipped compiler file and lands on each finding
+if want editors; then
+	$HL --color=never samples tests/golden >"$out/vim-in.txt" 2>&1
+	if ! command -v vim >/dev/null; then bad "editors: vim" "vim is not installed (make test-deps)"
+	else
+		QF_INPUT=$out/vim-in.txt QF_OUTPUT=$out/vim-qf.txt timeout 60 vim -u NONE -i NONE -N -es -S tests/editors/qf.vim </dev/null >/dev/null 2>&1
+		want_n=$(grep -c '^[^ ].*:[0-9]*:[0-9]*: \(error\|warning\|suggestion\|note\): ' "$out/vim-in.txt")
+		got_n=$(wc -l <"$out/vim-qf.txt" 2>/dev/null || echo 0)
+		# the cursor must land on the first word of the quoted match (Vim counts a tab as up
+		# to eight screen columns, hypelint as one character: lines with tabs are left out)
+		miss=$(awk -F'\t' '{
+			n = split($1, a, ":"); if (a[5] == 1) next; cur = a[6]; for (i = 7; i <= n; i++) cur = cur ":" a[i]
+			if (match($2, /"[^"]+"/)) { q = substr($2, RSTART + 1, RLENGTH - 2); sub(/ .*/, "", q)
+				if (index(tolower(cur), tolower(q)) != 1) print }
+		}' "$out/vim-qf.txt" 2>/dev/null)
+		types=$(cut -d: -f4 "$out/vim-qf.txt" 2>/dev/null | sort -u | tr -d '\n')
+		if [ "$got_n" = "$want_n" ] && [ "$want_n" -gt 100 ] && [ -z "$miss" ] && [ "$types" = "Ienw" ]; then ok
+		else bad "editors: vim quickfix" "$got_n entries of $want_n, types '$types'; misplaced:"$'\n'"$miss"; fi
+	fi
+	node tests/editors/vscode.mjs "$out/vim-in.txt" >"$out/vscode.txt" 2>&1
+	tally "editors: vscode problem matcher" "$out/vscode.txt"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
