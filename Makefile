@@ -25,7 +25,7 @@ BIN   ?= hypelint
 OBJS = $(SRCS:linter/%.c=$(BUILD)/%.o)
 HDRS = $(wildcard linter/*.h)
 
-.PHONY: all run deps test check check-update check-asan check-tsan check-valgrind fuzz fuzz-build install uninstall clean FORCE
+.PHONY: all run deps test-deps test check check-update check-asan check-tsan check-valgrind fuzz fuzz-build install uninstall clean FORCE
 
 all: $(BIN)
 
@@ -78,17 +78,34 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$cmd; \
 	fi
 
+# What the test suite needs beyond the build: command-line tools from Debian (xmllint, Vim,
+# Chromium, pre-commit, git, Node.js) and the npm packages pinned in tests/node.
+TEST_TOOLS = node npm xmllint vim chromium pre-commit git
+TEST_DEBS  = nodejs npm libxml2-utils vim chromium pre-commit git
+test-deps:
+	@missing=""; \
+	for c in $(TEST_TOOLS); do command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	if [ -n "$$missing" ]; then \
+		debs=""; for c in $$missing; do case $$c in node) d=nodejs;; xmllint) d=libxml2-utils;; *) d=$$c;; esac; debs="$$debs $$d"; done; \
+		cmd="apt-get install -y --no-install-recommends$$debs"; \
+		echo "hypelint tests: missing:$$missing"; \
+		if [ "$$(id -u)" != 0 ]; then echo "hypelint tests: run as root: apt-get update && $$cmd"; exit 1; fi; \
+		echo "+ apt-get update && $$cmd"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$cmd; \
+	fi
+	@[ -f tests/node/node_modules/.package-lock.json ] || npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+
 run: deps
 	@$(MAKE) --no-print-directory hypelint
 	./hypelint samples/; status=$$?; [ $$status -le 1 ]
 
-test check: deps
+test check: deps test-deps
 	@$(MAKE) --no-print-directory $(TEST_BINS)
 	@HYPELINT=$(BIN) HL_BUILD=$(BUILD) tests/run.sh $(T)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-check-asan: deps
+check-asan: deps test-deps
 	@HL_LONGLINE_MB=10 $(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/hypelint \
 		CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" test
 

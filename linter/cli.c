@@ -318,7 +318,7 @@ static void list_rules(ctx *C)
 			fprintf(C->out, "%s%s (%s)\n", pack ? "\n" : "", r->pack, r->loc.file);
 			pack = r->pack;
 		}
-		hl_rule_summary(&b, r->message);
+		hl_rule_short(&b, r);
 		fprintf(C->out, "  %-28s %-10s %-8s %s%s\n", r->id, hl_severity_name(r->severity),
 			hl_kind_name(r->kind), b.s, r->enabled ? "" : " (off by default)");
 		hl_buf_release(&b);

@@ -331,6 +331,26 @@ void hl_rule_summary(hl_buf *b, const char *msg)
 		hl_buf_adds(b, "");
 }
 
+void hl_rule_short(hl_buf *b, const hl_rule *r)
+{
+	hl_buf m = HL_BUF_INIT;
+	size_t n;
+
+	hl_rule_summary(&m, r->message);
+	if (strchr(m.s, '{') == NULL || r->why == NULL) {
+		hl_buf_adds(b, m.s);
+		hl_buf_release(&m);
+		return;
+	}
+	/* the message names other placeholders: the rationale's first sentence reads better */
+	hl_buf_release(&m);
+	for (n = 0; r->why[n] && !(r->why[n] == '.' && (r->why[n + 1] == ' ' || r->why[n + 1] == '\n' || !r->why[n + 1])); n++)
+		;
+	hl_buf_add(b, r->why, n);
+	if (b->s == NULL)
+		hl_buf_adds(b, "");
+}
+
 /* ---- JSON ---- */
 
 static void jrange(FILE *o, const hl_range *r)
@@ -451,7 +471,7 @@ static void write_sarif(FILE *o, const hl_run *run)
 	for (i = 0; i < run->rules->n; i++) {
 		const hl_rule *r = &run->rules->v[i];
 		s.len = h.len = 0;
-		hl_rule_summary(&s, r->message);
+		hl_rule_short(&s, r);
 		hl_buf_addf(&h, "%s\n\n%s", r->message, r->why);
 		if (r->source)
 			hl_buf_addf(&h, "\n\nSource: %s", r->source);

@@ -90,6 +90,9 @@ char *hl_html_post(const hl_doc *doc, const hl_results *res, size_t file);
 int hl_html_page(FILE *o, const hl_run *run);
 /* A rule's message up to its first ';', without the quoted match: a one-line summary. */
 void hl_rule_summary(hl_buf *b, const char *msg);
+/* A rule in one line: its summary, or the first sentence of its rationale when the
+ * message has placeholders a summary cannot fill. */
+void hl_rule_short(hl_buf *b, const hl_rule *r);
 
 /* The 128-bit FNV-1a hash of s as 32 hex digits (exposed for the baseline). */
 void hl_hash_hex(const char *s, size_t n, char out[33]);

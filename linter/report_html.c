@@ -123,6 +123,10 @@ static void note(hl_buf *b, const hl_result *r, size_t file, size_t k)
 	if (fix != NULL) {
 		esc(b, r->message, (size_t)(strchr(r->message, ';') - r->message));
 		hl_buf_adds(b, ".</p><p class=\"fix\"><b>Suggested fix:</b> ");
+		if (*fix >= 'a' && *fix <= 'z') { /* a sentence of its own now */
+			hl_buf_addc(b, (char)(*fix - 'a' + 'A'));
+			fix++;
+		}
 		escs(b, fix);
 		hl_buf_adds(b, r->suggest ? "" : ".");
 	} else
@@ -252,7 +256,8 @@ static const char css[] =
 	"h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.2rem;margin:2rem 0 .5rem;word-break:break-all}\n"
 	"table{border-collapse:collapse;width:100%;font-size:.9rem;background:#fff}\n"
 	"th,td{border:1px solid var(--line);padding:.35rem .6rem;text-align:left;vertical-align:top}th{background:#f1f3f4}\n"
-	"td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+	"td.num{text-align:right;font-variant-numeric:tabular-nums}.scroll{overflow-x:auto}\n"
+	".note,.note code,td{overflow-wrap:anywhere}\n"
 	".badge{display:inline-block;padding:0 .45rem;border-radius:.7rem;font-size:.75rem;font-weight:600;color:#fff}\n"
 	".sev-error .badge,.badge.sev-error{background:var(--err)}.sev-warning .badge,.badge.sev-warning{background:var(--warn)}"
 	".sev-suggestion .badge,.badge.sev-suggestion{background:var(--sug)}\n"
@@ -322,7 +327,7 @@ int hl_html_page(FILE *o, const hl_run *run)
 	hl_buf_adds(&b, "<p>Each post below shows its text with every finding highlighted where it occurs, and a note "
 			"beside it: what the problem is, how to fix it, and why it matters. Errors are red with a solid "
 			"underline, warnings amber with a dashed one, suggestions blue with a dotted one.</p>\n</header>\n<main>\n");
-	hl_buf_adds(&b, "<h2>Summary by rule</h2>\n<table id=\"by-rule\">\n<thead><tr><th>Rule</th><th>Severity</th>"
+	hl_buf_adds(&b, "<h2>Summary by rule</h2>\n<div class=\"scroll\"><table id=\"by-rule\">\n<thead><tr><th>Rule</th><th>Severity</th>"
 			"<th>Findings</th><th>What it flags</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < nrc; i++) {
 		hl_buf s = HL_BUF_INIT;
@@ -330,14 +335,17 @@ int hl_html_page(FILE *o, const hl_run *run)
 		escs(&b, rc[i].id);
 		hl_buf_addf(&b, "</code></td><td><span class=\"badge sev-%s\">%s</span></td><td class=\"num\">%zu</td><td>",
 			    sev(rc[i].any->severity), sev(rc[i].any->severity), rc[i].count);
-		hl_rule_summary(&s, rc[i].any->rule ? rc[i].any->rule->message : rc[i].any->message);
+		if (rc[i].any->rule != NULL)
+			hl_rule_short(&s, rc[i].any->rule);
+		else
+			hl_rule_summary(&s, rc[i].any->message);
 		escs(&b, s.s);
 		hl_buf_release(&s);
 		hl_buf_adds(&b, "</td></tr>\n");
 	}
 	if (nrc == 0)
 		hl_buf_adds(&b, "<tr><td colspan=\"4\">No findings.</td></tr>\n");
-	hl_buf_adds(&b, "</tbody>\n</table>\n<h2>Files</h2>\n<table id=\"by-file\">\n<thead><tr><th>File</th>"
+	hl_buf_adds(&b, "</tbody>\n</table></div>\n<h2>Files</h2>\n<div class=\"scroll\"><table id=\"by-file\">\n<thead><tr><th>File</th>"
 			"<th>Findings</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < run->nfiles; i++) {
 		hl_buf_adds(&b, "<tr><td>");
@@ -347,7 +355,7 @@ int hl_html_page(FILE *o, const hl_run *run)
 		hl_buf_adds(&b, perfile[i] && run->posts && run->posts[i] ? "</a>" : "");
 		hl_buf_addf(&b, "</td><td class=\"num\">%zu</td></tr>\n", perfile[i]);
 	}
-	hl_buf_adds(&b, "</tbody>\n</table>\n");
+	hl_buf_adds(&b, "</tbody>\n</table></div>\n");
 	for (i = 0; i < run->nfiles; i++) {
 		if (!perfile[i] || run->posts == NULL || run->posts[i] == NULL)
 			continue;

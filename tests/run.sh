@@ -282,5 +282,48 @@ if want editors; then
 	tally "editors: vscode problem matcher" "$out/vscode.txt"
 fi
 
+# 12. the editors' report in headless Chromium: highlights where the findings are, notes beside them
+if want report; then
+	if [ ! -f tests/node/node_modules/playwright-core/package.json ] || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+		bad report "needs playwright-core (npm ci --prefix tests/node) and Chromium (apt-get install chromium): make test-deps"
+	else
+		timeout 300 node tests/report.mjs "$bin" "$out" >"$out/report.txt" 2>&1
+		tally report "$out/report.txt"
+	fi
+fi
+
+# 13. pre-commit: the repository's hooks run by the real pre-commit in a scratch repository
+if want pre-commit; then
+	if ! command -v pre-commit >/dev/null || ! git rev-parse --git-dir >/dev/null 2>&1; then
+		bad pre-commit "needs the pre-commit tool (apt-get install pre-commit) and a git checkout"
+	else
+		pc=$PWD/$out/precommit; root=$PWD
+		mkdir -p "$pc/repo" "$pc/bin"
+		( cd "$pc/repo" && git init -q && git config user.email hooks@example.com && git config user.name hooks &&
+		  printf 'A miracle cure.\n' >post.md && printf 'Plain words.\n' >notes.txt && printf '# a miracle\n' >tool.py &&
+		  printf '<p>It is 100%% safe.</p>\n' >page.html && git add . )
+		# the script hook builds hypelint in pre-commit's clone, then lints only the staged posts
+		(cd "$pc/repo" && PRE_COMMIT_HOME=$pc/home timeout 300 pre-commit try-repo "$root" hypelint --all-files) >"$pc/script.txt" 2>&1; rc=$?
+		if [ $rc = 1 ] && grep -q 'post.md:1:3: warning: hype word "miracle"' "$pc/script.txt" &&
+			grep -q 'page.html:1:10: error: absolute safety claim' "$pc/script.txt" &&
+			grep -q 'in 3 files' "$pc/script.txt" && ! grep -q 'tool.py' "$pc/script.txt"; then ok
+		else bad "pre-commit: script hook" "exit $rc: $(cat "$pc/script.txt")"; fi
+		# the system hook runs the hypelint on PATH; a clean file passes
+		ln -sf "$bin" "$pc/bin/hypelint"
+		(cd "$pc/repo" && PATH=$pc/bin:$PATH PRE_COMMIT_HOME=$pc/home timeout 300 pre-commit try-repo "$root" hypelint-system --files notes.txt tool.py) >"$pc/system.txt" 2>&1; rc=$?
+		if [ $rc = 0 ] && grep -q 'hypelint (installed).*Passed' "$pc/system.txt"; then ok
+		else bad "pre-commit: system hook" "exit $rc: $(cat "$pc/system.txt")"; fi
+	fi
+fi
+
+# 14. the GitHub Action's steps, run as the runner would run them
+if want action; then
+	if [ ! -f tests/node/node_modules/yaml/package.json ]; then bad action "needs the npm packages of tests/node: make test-deps"
+	else
+		node tests/action.mjs "$out" >"$out/action.txt" 2>&1
+		tally action "$out/action.txt"
+	fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
