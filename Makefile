@@ -1,6 +1,7 @@
 # hypelint - a linter for hype and unsupported claims in health writing.
 # `make run` installs what is missing, builds and lints samples/; `make test` runs the suite.
 
+VERSION := $(shell cat VERSION)
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR   = $(PREFIX)/bin
@@ -25,7 +26,7 @@ BIN   ?= hypelint
 OBJS = $(SRCS:linter/%.c=$(BUILD)/%.o)
 HDRS = $(wildcard linter/*.h)
 
-.PHONY: all run deps test-deps test check check-update check-asan check-tsan check-valgrind fuzz fuzz-build install uninstall clean FORCE
+.PHONY: all run deps test-deps bench test check check-update check-asan check-tsan check-valgrind fuzz fuzz-build install uninstall clean FORCE
 
 all: $(BIN)
 
@@ -35,13 +36,20 @@ $(BUILD)/%.o: linter/%.c $(HDRS) | $(BUILD)
 $(BUILD):
 	mkdir -p $(BUILD)
 
-# The share directory is compiled in; rewrite the header only when PREFIX changes.
+# The share directory and the version (from the file VERSION) are compiled in; rewrite the
+# header only when one of them changes.
 $(BUILD)/datadir.h: FORCE | $(BUILD)
-	@echo '#define HL_DATADIR "$(DATADIR)"' >$@.tmp
+	@{ echo '#define HL_DATADIR "$(DATADIR)"'; echo '#define HL_VERSION "$(VERSION)"'; } >$@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@
 	@rm -f $@.tmp
 
-$(BUILD)/cli.o: $(BUILD)/datadir.h
+$(OBJS): $(BUILD)/datadir.h
+
+# The man page with the version and the share directory filled in.
+$(BUILD)/hypelint.1: hypelint.1.in VERSION FORCE | $(BUILD)
+	@sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@DATADIR@|$(DATADIR)|g' hypelint.1.in >$@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@
+	@rm -f $@.tmp
 
 FORCE:
 
@@ -61,7 +69,7 @@ REPLAYS = $(FUZZ_TARGETS:%=$(BUILD)/replay-%)
 $(BUILD)/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_extract.h $(OBJS) $(HDRS)
 	$(CC) $(HL_CFLAGS) -Ilinter $(CFLAGS) $(LDFLAGS) -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(OBJS) $(LIBS)
 
-TEST_BINS = $(BIN) $(BUILD)/unit $(BUILD)/poscheck $(REPLAYS)
+TEST_BINS = $(BIN) $(BUILD)/unit $(BUILD)/poscheck $(REPLAYS) $(BUILD)/hypelint.1
 
 # Install the Debian packages that pkg-config cannot find (root only; others get the command).
 deps:
@@ -145,12 +153,19 @@ fuzz: fuzz-build
 			2>&1 | grep -E '^(#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix)' || true; \
 	done
 
-install: hypelint
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules/knowledge $(DESTDIR)$(MANDIR)
+# Throughput, memory and start-up against rg -P (bench/README.md); not part of make test.
+bench: deps hypelint
+	bench/bench.sh $(SIZES)
+
+install: hypelint $(BUILD)/hypelint.1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules/knowledge $(DESTDIR)$(MANDIR) \
+		$(DESTDIR)$(DATADIR)/editors/vim/compiler $(DESTDIR)$(DATADIR)/editors/vscode
 	install -m 755 hypelint $(DESTDIR)$(BINDIR)/hypelint
 	install -m 644 rules/*.yml $(DESTDIR)$(DATADIR)/rules/
 	install -m 644 rules/knowledge/*.yml $(DESTDIR)$(DATADIR)/rules/knowledge/
-	install -m 644 hypelint.1 $(DESTDIR)$(MANDIR)/hypelint.1
+	install -m 644 editors/vim/compiler/hypelint.vim $(DESTDIR)$(DATADIR)/editors/vim/compiler/
+	install -m 644 editors/vscode/tasks.json $(DESTDIR)$(DATADIR)/editors/vscode/
+	install -m 644 $(BUILD)/hypelint.1 $(DESTDIR)$(MANDIR)/hypelint.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hypelint $(DESTDIR)$(MANDIR)/hypelint.1

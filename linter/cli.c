@@ -854,6 +854,8 @@ static int parse_args(ctx *C, int argc, char **argv)
 			return usage_error(C, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (o->config != NULL && o->no_config)
+		return usage_error(C, "%s", "--config and --no-config exclude each other");
 	if (color_choice(color, C->out, &o->color) != 0)
 		return 2;
 	if (o->output != NULL && (color == NULL || !strcmp(color, "auto")))
@@ -1142,7 +1144,11 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 	if (C.o.write_baseline != NULL && rc == 1)
 		rc = 0;
 done:
-	fflush(C.out);
+	if ((fflush(C.out) != 0 || ferror(C.out)) && rc != 2) {
+		fprintf(err, "hypelint: %s: error: cannot write: %s\n", C.o.output ? C.o.output : "standard output",
+			strerror(errno));
+		rc = 2;
+	}
 	if (outf != NULL && fclose(outf) != 0 && rc != 2) {
 		fprintf(err, "hypelint: %s: error: cannot write: %s\n", C.o.output, strerror(errno));
 		rc = 2;

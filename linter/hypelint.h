@@ -6,7 +6,7 @@
 
 #include "rules.h"
 
-#define HL_VERSION "0.1.0"
+#include "datadir.h" /* HL_VERSION, written by the Makefile from the file VERSION */
 
 /* Run hypelint with argv; findings go to out, messages to err. Returns the exit status. */
 int hl_main(int argc, char **argv, FILE *out, FILE *err);

@@ -325,5 +325,32 @@ if want action; then
 	fi
 fi
 
+# 15. packaging: install and uninstall under DESTDIR; the man page documents every option
+if want packaging; then
+	st=$PWD/$out/stage
+	rm -rf "$st"
+	make --no-print-directory -s install DESTDIR="$st" PREFIX=/usr BUILD="$build" BIN="${bin#"$PWD"/}" >"$out/install.txt" 2>&1 &&
+		[ -x "$st/usr/bin/hypelint" ] && [ -f "$st/usr/share/man/man1/hypelint.1" ] &&
+		[ -f "$st/usr/share/hypelint/rules/hype.yml" ] && [ -f "$st/usr/share/hypelint/rules/knowledge/studies.yml" ] &&
+		[ -f "$st/usr/share/hypelint/editors/vim/compiler/hypelint.vim" ]; rc=$?
+	got=$(HYPELINT_RULES=$st/usr/share/hypelint/rules "$st/usr/bin/hypelint" --color=never tests/cli/warn-only.txt 2>&1)
+	if [ $rc = 0 ] && grep -q 'hype word "breakthrough"' <<<"$got"; then ok
+	else bad "packaging: make install" "$(cat "$out/install.txt") $got"; fi
+	man=$(MANWIDTH=200 man -l "$st/usr/share/man/man1/hypelint.1" 2>/dev/null || cat "$st/usr/share/man/man1/hypelint.1")
+	missing=""
+	for opt in $($HL --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+		grep -qF -- "$opt" <<<"$(sed 's/\\-/-/g' "$st/usr/share/man/man1/hypelint.1")" || missing="$missing $opt"
+	done
+	for section in "EXIT STATUS" FILES EXAMPLES ENVIRONMENT "OUTPUT FORMATS" CONFIGURATION BASELINES; do
+		grep -q "^\.SH $section" "$st/usr/share/man/man1/hypelint.1" || missing="$missing [$section]"
+	done
+	if [ -z "$missing" ] && grep -q "hypelint $(cat VERSION)" <<<"$man" && grep -q "/usr/share/hypelint/rules" <<<"$man" &&
+		[ "$($HL --version)" = "hypelint $(cat VERSION)" ]; then ok
+	else bad "packaging: man page and version" "missing:$missing"; fi
+	make --no-print-directory -s uninstall DESTDIR="$st" PREFIX=/usr >>"$out/install.txt" 2>&1
+	left=$(find "$st" -type f)
+	if [ -z "$left" ]; then ok; else bad "packaging: make uninstall leaves files" "$left"; fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
