@@ -154,13 +154,13 @@ fuzz: fuzz-build
 	done
 
 # Throughput, memory and start-up against rg -P (bench/README.md); not part of make test.
-bench: deps hypelint
+bench: deps $(BIN)
 	bench/bench.sh $(SIZES)
 
-install: hypelint $(BUILD)/hypelint.1
+install: $(BIN) $(BUILD)/hypelint.1
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules/knowledge $(DESTDIR)$(MANDIR) \
 		$(DESTDIR)$(DATADIR)/editors/vim/compiler $(DESTDIR)$(DATADIR)/editors/vscode
-	install -m 755 hypelint $(DESTDIR)$(BINDIR)/hypelint
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/hypelint
 	install -m 644 rules/*.yml $(DESTDIR)$(DATADIR)/rules/
 	install -m 644 rules/knowledge/*.yml $(DESTDIR)$(DATADIR)/rules/knowledge/
 	install -m 644 editors/vim/compiler/hypelint.vim $(DESTDIR)$(DATADIR)/editors/vim/compiler/

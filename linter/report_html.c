@@ -165,61 +165,96 @@ static int cmp_size(const void *a, const void *b)
 
 static const char *const block_class[] = {"p", "h", "li", "q", "td", "title", "other"}; /* ORDER: hl_block_kind */
 
+typedef struct placed_f {
+	size_t ps, pe, k;
+} placed_f;
+
+static int placed_cmp(const void *a, const void *b)
+{
+	const placed_f *x = a, *y = b;
+
+	if (x->ps != y->ps)
+		return x->ps < y->ps ? -1 : 1;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/*
+ * Blocks are walked in order with the findings that overlap the current one ("open"),
+ * so a long post with many findings stays linear: each block looks only at its own.
+ * A finding's note goes beside the block where it starts (or the next block, when it
+ * starts between two).
+ */
 char *hl_html_post(const hl_doc *doc, const hl_results *res, size_t file)
 {
 	hl_buf b = HL_BUF_INIT;
-	size_t n = res->n, i, k, blk, *ps, *pe, *cuts;
-	int *placed, outside = 0;
+	size_t n = res->n, np = 0, nopen = 0, next = 0, i, k, blk, *cuts, *open;
+	placed_f *pf = hl_calloc(n + 1, sizeof *pf);
+	unsigned char *anchored = hl_calloc(n + 1, 1), *outside = hl_calloc(n + 1, 1);
+	int any_outside = 0;
 
-	ps = hl_calloc(n + 1, sizeof *ps);
-	pe = hl_calloc(n + 1, sizeof *pe);
-	placed = hl_calloc(n + 1, sizeof *placed);
 	cuts = hl_calloc(2 * n + 2, sizeof *cuts);
+	open = hl_calloc(n + 1, sizeof *open);
 	for (k = 0; k < n; k++) {
-		placed[k] = prose_range(doc, res->v[k].start, res->v[k].end, &ps[k], &pe[k]) == 0;
-		if (placed[k] && pe[k] == ps[k]) /* an empty span: mark the character there */
-			pe[k] = ps[k] < doc->text.len ? ps[k] + hl_utf8_len((const unsigned char *)doc->text.s + ps[k],
-									   doc->text.len - ps[k]) : ps[k];
-		outside += !placed[k];
+		size_t s, e;
+		if (prose_range(doc, res->v[k].start, res->v[k].end, &s, &e) != 0) {
+			outside[k] = 1;
+			any_outside = 1;
+			continue;
+		}
+		if (e == s && s < doc->text.len) /* an empty span: mark the character there */
+			e = s + hl_utf8_len((const unsigned char *)doc->text.s + s, doc->text.len - s);
+		pf[np++] = (placed_f){s, e, k};
 	}
+	qsort(pf, np, sizeof *pf, placed_cmp);
 	hl_buf_addf(&b, "<section class=\"post\" id=\"post-%zu\">\n", file);
-	if (outside) {
+	if (any_outside || doc->nblocks == 0) {
 		hl_buf_adds(&b, "<div class=\"row\"><div class=\"text outside\"><p>Findings outside the text "
 				"(in markup or comments):</p></div><div class=\"notes\">");
 		for (k = 0; k < n; k++)
-			if (!placed[k])
+			if (outside[k] || doc->nblocks == 0)
 				note(&b, &res->v[k], file, k);
 		hl_buf_adds(&b, "</div></div>\n");
 	}
 	for (blk = 0; blk < doc->nblocks; blk++) {
 		const hl_block *B = &doc->blocks[blk];
-		size_t nc = 0, p;
+		size_t nc = 0, m = 0, first_new;
+		for (i = 0; i < nopen; i++) /* close what ended before this block */
+			if (pf[open[i]].pe > B->start)
+				open[m++] = open[i];
+		nopen = m;
+		first_new = nopen;
+		while (next < np && (pf[next].ps < B->end || blk + 1 == doc->nblocks))
+			open[nopen++] = next++;
 		cuts[nc++] = B->start;
 		cuts[nc++] = B->end;
-		for (k = 0; k < n; k++)
-			if (placed[k] && ps[k] < B->end && pe[k] > B->start) {
-				if (ps[k] > B->start)
-					cuts[nc++] = ps[k];
-				if (pe[k] < B->end)
-					cuts[nc++] = pe[k];
-			}
+		for (i = 0; i < nopen; i++) {
+			const placed_f *f = &pf[open[i]];
+			if (f->ps > B->start && f->ps < B->end)
+				cuts[nc++] = f->ps;
+			if (f->pe > B->start && f->pe < B->end)
+				cuts[nc++] = f->pe;
+		}
 		qsort(cuts, nc, sizeof *cuts, cmp_size);
 		hl_buf_addf(&b, "<div class=\"row\"><div class=\"text\"><div class=\"blk %s\">",
 			    block_class[B->kind]);
 		for (i = 0; i + 1 < nc; i++) {
-			size_t s = cuts[i], e = cuts[i + 1];
+			size_t s = cuts[i], e = cuts[i + 1], j;
 			enum hl_severity worst = HL_SEV_SUGGESTION;
 			hl_buf ids = HL_BUF_INIT;
 			if (e <= s)
 				continue;
-			for (k = 0; k < n; k++)
-				if (placed[k] && ps[k] <= s && pe[k] >= e) {
-					hl_buf_addf(&ids, "%s%zu", ids.len ? " " : "", k);
-					if (res->v[k].severity > worst)
-						worst = res->v[k].severity;
-					if (ps[k] == s) /* where the note's link leads */
-						hl_buf_addf(&b, "<a class=\"anchor\" id=\"m-%zu-%zu\"></a>", file, k);
+			for (j = 0; j < nopen; j++) {
+				const placed_f *f = &pf[open[j]];
+				if (f->ps > s || f->pe < e)
+					continue;
+				hl_buf_addf(&ids, "%s%zu", ids.len ? " " : "", f->k);
+				if (res->v[f->k].severity > worst)
+					worst = res->v[f->k].severity;
+				if (!anchored[f->k]) { /* where the note's link leads */
+					hl_buf_addf(&b, "<a class=\"anchor\" id=\"m-%zu-%zu\"></a>", file, f->k);
+					anchored[f->k] = 1;
 				}
+			}
 			if (ids.len) {
 				hl_buf_addf(&b, "<mark class=\"sev-%s\" data-f=\"%s\">", sev(worst), ids.s);
 				esc(&b, doc->text.s + s, e - s);
@@ -229,19 +264,16 @@ char *hl_html_post(const hl_doc *doc, const hl_results *res, size_t file)
 			hl_buf_release(&ids);
 		}
 		hl_buf_adds(&b, "</div></div><div class=\"notes\">");
-		for (k = 0; k < n; k++) {
-			p = ps[k];
-			if (placed[k] && p >= B->start && (p < B->end || (p == B->end && blk + 1 == doc->nblocks))) {
-				note(&b, &res->v[k], file, k);
-			}
-		}
+		for (i = first_new; i < nopen; i++)
+			note(&b, &res->v[pf[open[i]].k], file, pf[open[i]].k);
 		hl_buf_adds(&b, "</div></div>\n");
 	}
 	hl_buf_adds(&b, "</section>\n");
-	free(ps);
-	free(pe);
-	free(placed);
+	free(pf);
+	free(anchored);
+	free(outside);
 	free(cuts);
+	free(open);
 	return hl_buf_detach(&b);
 }
 

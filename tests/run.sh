@@ -298,6 +298,8 @@ if want pre-commit; then
 		bad pre-commit "needs the pre-commit tool (apt-get install pre-commit) and a git checkout"
 	else
 		pc=$PWD/$out/precommit; root=$PWD
+		# as on a writer's machine: none of the variables of the make that runs this suite
+		unset MAKEFLAGS MFLAGS MAKELEVEL CFLAGS LDFLAGS CC BUILD BIN
 		mkdir -p "$pc/repo" "$pc/bin"
 		( cd "$pc/repo" && git init -q && git config user.email hooks@example.com && git config user.name hooks &&
 		  printf 'A miracle cure.\n' >post.md && printf 'Plain words.\n' >notes.txt && printf '# a miracle\n' >tool.py &&
