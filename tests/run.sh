@@ -196,6 +196,10 @@ if want hostile-no-writes; then
 	if [ "$before" = "$after" ]; then ok; else bad "hostile no-writes" "$(diff <(echo "$before") <(echo "$after"))"; fi
 fi
 
+# builds a test starts itself run as on a writer's machine: without the variables of the make
+# that runs this suite (sanitizer flags, BUILD, BIN)
+clean_env=(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u CFLAGS -u LDFLAGS -u CC -u BUILD -u BIN)
+
 # 8. output formats, each read back with a real parser or validator (tests/formats.mjs)
 if want formats; then
 	if [ ! -x tests/node/node_modules/.bin/ajv ]; then
@@ -298,21 +302,19 @@ if want pre-commit; then
 		bad pre-commit "needs the pre-commit tool (apt-get install pre-commit) and a git checkout"
 	else
 		pc=$PWD/$out/precommit; root=$PWD
-		# as on a writer's machine: none of the variables of the make that runs this suite
-		unset MAKEFLAGS MFLAGS MAKELEVEL CFLAGS LDFLAGS CC BUILD BIN
 		mkdir -p "$pc/repo" "$pc/bin"
 		( cd "$pc/repo" && git init -q && git config user.email hooks@example.com && git config user.name hooks &&
 		  printf 'A miracle cure.\n' >post.md && printf 'Plain words.\n' >notes.txt && printf '# a miracle\n' >tool.py &&
 		  printf '<p>It is 100%% safe.</p>\n' >page.html && git add . )
 		# the script hook builds hypelint in pre-commit's clone, then lints only the staged posts
-		(cd "$pc/repo" && PRE_COMMIT_HOME=$pc/home timeout 300 pre-commit try-repo "$root" hypelint --all-files) >"$pc/script.txt" 2>&1; rc=$?
+		(cd "$pc/repo" && PRE_COMMIT_HOME=$pc/home timeout 300 "${clean_env[@]}" pre-commit try-repo "$root" hypelint --all-files) >"$pc/script.txt" 2>&1; rc=$?
 		if [ $rc = 1 ] && grep -q 'post.md:1:3: warning: hype word "miracle"' "$pc/script.txt" &&
 			grep -q 'page.html:1:10: error: absolute safety claim' "$pc/script.txt" &&
 			grep -q 'in 3 files' "$pc/script.txt" && ! grep -q 'tool.py' "$pc/script.txt"; then ok
 		else bad "pre-commit: script hook" "exit $rc: $(cat "$pc/script.txt")"; fi
 		# the system hook runs the hypelint on PATH; a clean file passes
 		ln -sf "$bin" "$pc/bin/hypelint"
-		(cd "$pc/repo" && PATH=$pc/bin:$PATH PRE_COMMIT_HOME=$pc/home timeout 300 pre-commit try-repo "$root" hypelint-system --files notes.txt tool.py) >"$pc/system.txt" 2>&1; rc=$?
+		(cd "$pc/repo" && PATH=$pc/bin:$PATH PRE_COMMIT_HOME=$pc/home timeout 300 "${clean_env[@]}" pre-commit try-repo "$root" hypelint-system --files notes.txt tool.py) >"$pc/system.txt" 2>&1; rc=$?
 		if [ $rc = 0 ] && grep -q 'hypelint (installed).*Passed' "$pc/system.txt"; then ok
 		else bad "pre-commit: system hook" "exit $rc: $(cat "$pc/system.txt")"; fi
 	fi
@@ -331,7 +333,8 @@ fi
 if want packaging; then
 	st=$PWD/$out/stage
 	rm -rf "$st"
-	make --no-print-directory -s install DESTDIR="$st" PREFIX=/usr BUILD="$build" BIN="${bin#"$PWD"/}" >"$out/install.txt" 2>&1 &&
+	# a build of its own, since PREFIX is compiled in: the binary under test stays as it is
+	"${clean_env[@]}" make --no-print-directory -s install DESTDIR="$st" PREFIX=/usr BUILD="$out/pkg-build" BIN="$out/pkg-build/hypelint" >"$out/install.txt" 2>&1 &&
 		[ -x "$st/usr/bin/hypelint" ] && [ -f "$st/usr/share/man/man1/hypelint.1" ] &&
 		[ -f "$st/usr/share/hypelint/rules/hype.yml" ] && [ -f "$st/usr/share/hypelint/rules/knowledge/studies.yml" ] &&
 		[ -f "$st/usr/share/hypelint/editors/vim/compiler/hypelint.vim" ]; rc=$?
@@ -347,9 +350,9 @@ if want packaging; then
 		grep -q "^\.SH $section" "$st/usr/share/man/man1/hypelint.1" || missing="$missing [$section]"
 	done
 	if [ -z "$missing" ] && grep -q "hypelint $(cat VERSION)" <<<"$man" && grep -q "/usr/share/hypelint/rules" <<<"$man" &&
-		[ "$($HL --version)" = "hypelint $(cat VERSION)" ]; then ok
+		[ "$($HL --version)" = "hypelint $(cat VERSION)" ] && [ "$("$st/usr/bin/hypelint" --version)" = "hypelint $(cat VERSION)" ]; then ok
 	else bad "packaging: man page and version" "missing:$missing"; fi
-	make --no-print-directory -s uninstall DESTDIR="$st" PREFIX=/usr >>"$out/install.txt" 2>&1
+	"${clean_env[@]}" make --no-print-directory -s uninstall DESTDIR="$st" PREFIX=/usr >>"$out/install.txt" 2>&1
 	left=$(find "$st" -type f)
 	if [ -z "$left" ]; then ok; else bad "packaging: make uninstall leaves files" "$left"; fi
 fi
