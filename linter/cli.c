@@ -393,6 +393,7 @@ typedef struct job {
 	size_t index;             /* its place in the run */
 	enum hl_format fmt;
 	const hl_config *config;  /* the configuration it falls under, or NULL */
+	char *rel;                /* its path relative to the configuration's directory */
 	int ignored;              /* an ignore glob of its configuration matches it */
 	char *out, *err;          /* what the file printed, buffered */
 	size_t outlen, errlen;
@@ -466,7 +467,7 @@ static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src
 	}
 	if (!o->fail_on_set && J->config != NULL && J->config->has_fail_on)
 		fail_on = J->config->fail_on;
-	hl_config_profile(J->config, &C->rules, C->from_config, J->path, P->enabled, P->sev);
+	hl_config_profile(J->config, &C->rules, C->from_config, J->rel, P->enabled, P->sev);
 	for (i = 0; i < o->ntoggles; i++) /* the command line has the last word */
 		P->enabled[o->toggles[i].index] = (unsigned char)o->toggles[i].on;
 	ck->enabled = P->enabled;
@@ -893,8 +894,11 @@ static int setup_configs(ctx *C, joblist *L)
 	if (C->o.config != NULL) {
 		if ((c = config_at(C, C->o.config, &errors)) == NULL)
 			return errors;
-		for (i = 0; i < L->n; i++)
+		for (i = 0; i < L->n; i++) {
 			L->v[i].config = c;
+			L->v[i].rel = hl_config_rel(c, L->v[i].path);
+			L->v[i].ignored = hl_config_ignores(c, L->v[i].rel);
+		}
 		return 0;
 	}
 	for (i = 0; i < L->n; i++) {
@@ -908,7 +912,10 @@ static int setup_configs(ctx *C, joblist *L)
 		free(last_dir);
 		last_dir = dir;
 		L->v[i].config = c;
-		L->v[i].ignored = hl_config_ignores(c, L->v[i].path);
+		if (c != NULL) {
+			L->v[i].rel = hl_config_rel(c, L->v[i].path);
+			L->v[i].ignored = hl_config_ignores(c, L->v[i].rel);
+		}
 	}
 	free(last_dir);
 	return errors;
@@ -1153,8 +1160,10 @@ done:
 		fprintf(err, "hypelint: %s: error: cannot write: %s\n", C.o.output, strerror(errno));
 		rc = 2;
 	}
-	for (k = 0; k < L.n; k++)
+	for (k = 0; k < L.n; k++) {
 		free(L.v[k].path);
+		free(L.v[k].rel);
+	}
 	if (C.posts != NULL)
 		for (k = 0; k < L.n; k++)
 			free(C.posts[k]);

@@ -506,8 +506,7 @@ static int glob_applies(const char *pat, const char *rel)
 	return hl_glob_match(pat, rel);
 }
 
-/* file relative to the configuration's directory, or as given when it is not below it */
-static char *rel_path(const hl_config *c, const char *file)
+char *hl_config_rel(const hl_config *c, const char *file)
 {
 	char *dir, *out;
 	const char *base = strrchr(file, '/');
@@ -544,17 +543,9 @@ static int any_glob(char **globs, size_t n, const char *rel)
 	return 0;
 }
 
-int hl_config_ignores(const hl_config *c, const char *file)
+int hl_config_ignores(const hl_config *c, const char *rel)
 {
-	char *rel;
-	int r;
-
-	if (c == NULL || c->nignore == 0)
-		return 0;
-	rel = rel_path(c, file);
-	r = any_glob(c->ignore, c->nignore, rel);
-	free(rel);
-	return r;
+	return c != NULL && any_glob(c->ignore, c->nignore, rel);
 }
 
 static void apply(const hl_cfg_set *s, const hl_rules *rules, unsigned char *enabled, enum hl_severity *sev)
@@ -571,10 +562,9 @@ static void apply(const hl_cfg_set *s, const hl_rules *rules, unsigned char *ena
 }
 
 void hl_config_profile(const hl_config *c, const hl_rules *rules, const unsigned char *from_config,
-		       const char *file, unsigned char *enabled, enum hl_severity *sev)
+		       const char *rel, unsigned char *enabled, enum hl_severity *sev)
 {
 	size_t i, k;
-	char *rel = NULL;
 
 	for (i = 0; i < rules->n; i++) {
 		enabled[i] = (unsigned char)rules->v[i].enabled;
@@ -588,13 +578,9 @@ void hl_config_profile(const hl_config *c, const hl_rules *rules, const unsigned
 		for (i = c->ranges[2 * k]; i < c->ranges[2 * k + 1]; i++)
 			enabled[i] = (unsigned char)rules->v[i].enabled;
 	apply(&c->base, rules, enabled, sev);
-	for (k = 0; k < c->noverrides; k++) {
-		if (rel == NULL)
-			rel = rel_path(c, file);
+	for (k = 0; k < c->noverrides; k++)
 		if (any_glob(c->overrides[k].globs, c->overrides[k].nglobs, rel))
 			apply(&c->overrides[k], rules, enabled, sev);
-	}
-	free(rel);
 }
 
 static void set_free(hl_cfg_set *s)

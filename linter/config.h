@@ -50,16 +50,18 @@ int hl_config_check_ids(const hl_config *c, const hl_rules *rules, FILE *err);
 /* The nearest .hypelint.yml in the directory of file or above it (file "-": the
  * working directory); a new string, or NULL when there is none. */
 char *hl_config_find(const char *file);
-/* Whether file matches one of the ignore globs. */
-int hl_config_ignores(const hl_config *c, const char *file);
+/* file relative to c's directory (as given when it is not below it): what globs match. */
+char *hl_config_rel(const hl_config *c, const char *file);
+/* Whether a file (rel, from hl_config_rel) matches one of c's ignore globs. */
+int hl_config_ignores(const hl_config *c, const char *rel);
 /*
- * The rules a file gets under c (NULL: no configuration): enabled[i] and sev[i]
+ * The rules a file (rel, from hl_config_rel) gets under c (NULL: no configuration): enabled[i] and sev[i]
  * for rule i, from the rules' own settings, then the file's, then every override
  * whose globs match, in order. Rules marked in from_config (loaded for some
  * configuration's packs; NULL: none) are off unless they came from c's own packs.
  */
 void hl_config_profile(const hl_config *c, const hl_rules *rules, const unsigned char *from_config,
-		       const char *file, unsigned char *enabled, enum hl_severity *sev);
+		       const char *rel, unsigned char *enabled, enum hl_severity *sev);
 void hl_config_free(hl_config *c);
 
 /* Glob match with "**" (any number of directories), "*", "?" and "[...]" (exposed for tests). */

@@ -54,14 +54,21 @@ void hl_hash_hex(const char *s, size_t n, char out[33])
 	snprintf(out, 33, "%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
 }
 
+/* path without leading "./" (the same file named two ways gets one name in the output) */
+static const char *tidy_path(const char *p)
+{
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	return p;
+}
+
 /* file, rule and matched text with case and white space folded; "./" dropped from the name */
 static void fingerprint_key(hl_buf *k, const char *file, const char *rule, const char *match)
 {
 	const char *m;
 	int space = 0;
 
-	while (file[0] == '.' && file[1] == '/')
-		file += 2;
+	file = tidy_path(file);
 	k->len = 0;
 	hl_buf_adds(k, file);
 	hl_buf_addc(k, '\0');
@@ -275,10 +282,8 @@ static void xstr(FILE *o, const char *s)
 /* A relative path as a URI reference (RFC 3986): unreserved characters and '/' kept. */
 static void uri(FILE *o, const char *path)
 {
-	const unsigned char *p = (const unsigned char *)path;
+	const unsigned char *p = (const unsigned char *)tidy_path(path);
 
-	while (p[0] == '.' && p[1] == '/')
-		p += 2;
 	if (*p == '/')
 		fputs("file://", o);
 	for (; *p; p++) {
@@ -291,11 +296,7 @@ static void uri(FILE *o, const char *path)
 
 static const char *file_name(const hl_run *run, size_t i)
 {
-	const char *f = run->files[i];
-
-	while (f[0] == '.' && f[1] == '/')
-		f += 2;
-	return f;
+	return tidy_path(run->files[i]);
 }
 
 /* ---- rule texts ---- */
@@ -418,16 +419,17 @@ static void sarif_region(FILE *o, const hl_range *r, const char *snippet)
 	fputc('}', o);
 }
 
-static void sarif_location(FILE *o, const hl_run *run, size_t file, const hl_range *r, const char *snippet)
+/* "physicalLocation":{"artifactLocation":{...},"region":{...}} */
+static void sarif_physical(FILE *o, const hl_run *run, size_t file, const hl_range *r, const char *snippet)
 {
-	fputs("{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"", o);
+	fputs("\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"", o);
 	uri(o, file_name(run, file));
 	fputs("\"", o);
 	if (file_name(run, file)[0] != '/')
 		fputs(",\"uriBaseId\":\"%SRCROOT%\"", o);
 	fputs("},", o);
 	sarif_region(o, r, snippet);
-	fputs("}}", o);
+	fputs("}", o);
 }
 
 /* Rules in the order they are listed: the loaded ones, then the built-in diagnostics. */
@@ -498,7 +500,9 @@ static void write_sarif(FILE *o, const hl_run *run)
 		fprintf(o, ",\"level\":\"%s\",\"message\":{\"text\":", sarif_level(r->severity));
 		jstr(o, r->message);
 		fputs("},\"locations\":[", o);
-		sarif_location(o, run, r->file, &r->at, r->match);
+		fputc('{', o);
+		sarif_physical(o, run, r->file, &r->at, r->match);
+		fputc('}', o);
 		fputs("]", o);
 		if (r->nnotes) {
 			fputs(",\"relatedLocations\":[", o);
@@ -506,14 +510,8 @@ static void write_sarif(FILE *o, const hl_run *run)
 				fputs(j ? "," : "", o);
 				/* a related location with its own message: id, physicalLocation, message */
 				fprintf(o, "{\"id\":%zu,", j);
-				fputs("\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"", o);
-				uri(o, file_name(run, r->file));
-				fputs("\"", o);
-				if (file_name(run, r->file)[0] != '/')
-					fputs(",\"uriBaseId\":\"%SRCROOT%\"", o);
-				fputs("},", o);
-				sarif_region(o, &r->notes[j].at, NULL);
-				fputs("},\"message\":{\"text\":", o);
+				sarif_physical(o, run, r->file, &r->notes[j].at, NULL);
+				fputs(",\"message\":{\"text\":", o);
 				jstr(o, r->notes[j].message);
 				fputs("}}", o);
 			}

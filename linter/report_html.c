@@ -32,65 +32,6 @@ static void escs(hl_buf *b, const char *s)
 		esc(b, s, strlen(s));
 }
 
-static int anchor_holds(const hl_doc *doc, size_t k, size_t s)
-{
-	const hl_anchor *a = &doc->anchors[k];
-	size_t pend = k + 1 < doc->nanchors ? doc->anchors[k + 1].prose : doc->text.len;
-	size_t send = a->synth ? a->src_end : a->src + (pend - a->prose);
-
-	return pend > a->prose && s >= a->src && s < send;
-}
-
-/* The anchor that holds source offset s, or nanchors. Anchors usually rise with the
- * source; when the bisection misses (text read out of source order), scan them all. */
-static size_t anchor_of(const hl_doc *doc, size_t s)
-{
-	size_t lo = 0, hi = doc->nanchors, k;
-
-	if (doc->nanchors == 0)
-		return 0;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (doc->anchors[mid].src <= s)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (anchor_holds(doc, lo, s))
-		return lo;
-	for (k = 0; k < doc->nanchors; k++)
-		if (anchor_holds(doc, k, s))
-			return k;
-	return doc->nanchors;
-}
-
-/* Prose range of the source range [s, e), or -1 when it is not in the prose. */
-static int prose_range(const hl_doc *doc, size_t s, size_t e, size_t *ps, size_t *pe)
-{
-	size_t a = anchor_of(doc, s), b;
-	const hl_anchor *A;
-
-	if (a == doc->nanchors)
-		return -1;
-	A = &doc->anchors[a];
-	*ps = A->synth ? A->prose : A->prose + (s - A->src);
-	if (e <= s) {
-		*pe = *ps;
-		return 0;
-	}
-	b = anchor_of(doc, e - 1);
-	if (b == doc->nanchors || doc->anchors[b].prose < A->prose) {
-		*pe = *ps;
-		return 0;
-	}
-	A = &doc->anchors[b];
-	if (A->synth)
-		*pe = b + 1 < doc->nanchors ? doc->anchors[b + 1].prose : doc->text.len;
-	else
-		*pe = A->prose + (e - 1 - A->src) + 1;
-	return 0;
-}
-
 static const char *sev(enum hl_severity s)
 {
 	return hl_severity_name(s);
@@ -196,7 +137,7 @@ char *hl_html_post(const hl_doc *doc, const hl_results *res, size_t file)
 	open = hl_calloc(n + 1, sizeof *open);
 	for (k = 0; k < n; k++) {
 		size_t s, e;
-		if (prose_range(doc, res->v[k].start, res->v[k].end, &s, &e) != 0) {
+		if (hl_doc_prose_range(doc, res->v[k].start, res->v[k].end, &s, &e) != 0) {
 			outside[k] = 1;
 			any_outside = 1;
 			continue;
