@@ -58,7 +58,7 @@ static void sub_put(subsets *S, size_t rule, unsigned long long mask, pcre2_code
 	S->n++;
 }
 
-static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long mask)
+static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long mask, int anchored)
 {
 	subsets *S = ck->subsets;
 	const hl_rule *r = &ck->rules->v[ri];
@@ -76,15 +76,16 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 		if (mask & (1ULL << k)) {
 			hl_buf_addf(&b, "%s(?:%s)", count++ ? "|" : "", r->items[k]);
 		}
+	/* anchored like the rule's own copy when it is tried at its start words only */
 	code = pcre2_compile((PCRE2_SPTR)b.s, b.len,
-			     PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS), &ec,
-			     &off, NULL);
+			     PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS) |
+			     (anchored ? PCRE2_ANCHORED : 0), &ec, &off, NULL);
 	hl_buf_release(&b);
-	if (code == NULL)
-		return r->match; /* cannot happen (every part compiled before); the whole pattern is right too */
+	if (code == NULL) /* cannot happen (every part compiled before); the whole pattern is right too */
+		return anchored ? r->anchored[0] : r->match;
 	if (hl_use_jit())
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-	sub_put(S, ri, mask, code);
+	sub_put(S, ri, mask, code); /* a rule's subsets are all anchored or none: no key needed */
 	return code;
 }
 
@@ -268,11 +269,53 @@ int hl_run_match(run *R, const pcre2_code *re, size_t from, size_t end, size_t a
 	return 1;
 }
 
-/* Does re match in text[from, end), or in the target of a link that lies there? */
-int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
+/*
+ * Where a regex may begin to match: the candidate offsets of its start words (ascending),
+ * read by an index that only moves forward, as the scopes of a rule come in text order.
+ */
+typedef struct cursor {
+	const hl_cands *c;
+	size_t i;
+} cursor;
+
+/* The first match of re in text[from, end) that begins at `at` or later, as hl_run_match;
+ * with a cursor, only its candidates are tried, each anchored. */
+static int next_match(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t end, size_t at,
+		      size_t *ms, size_t *me)
+{
+	const hl_cands *c;
+
+	if (cur == NULL)
+		return hl_run_match(R, re, from, end, at, ms, me);
+	c = cur->c;
+	while (cur->i < c->n && c->v[cur->i] < at)
+		cur->i++;
+	for (; cur->i < c->n && c->v[cur->i] < end; cur->i++) {
+		size_t p = c->v[cur->i];
+		int rc = pcre2_match(re, (PCRE2_SPTR)R->doc->text.s + from, end - from, p - from,
+				     PCRE2_NO_UTF_CHECK, R->ck->md, R->ck->mctx);
+		PCRE2_SIZE *ov;
+		if (rc == PCRE2_ERROR_NOMATCH)
+			continue;
+		if (rc < 0) {
+			limit_warning(R, p, rc);
+			return -1;
+		}
+		ov = pcre2_get_ovector_pointer(R->ck->md);
+		*ms = from + ov[0];
+		*me = from + ov[1];
+		return 1;
+	}
+	return 0;
+}
+
+/* Does re match in text[from, end), or in the target of a link that lies there? With a
+ * cursor, anch (re compiled anchored) is tried at its candidates in the text. */
+static int matches_in(run *R, const pcre2_code *re, const pcre2_code *anch, cursor *cur, size_t from,
+		      size_t end)
 {
 	size_t ms, me, i;
-	int rc = hl_run_match(R, re, from, end, from, &ms, &me);
+	int rc = next_match(R, cur != NULL ? anch : re, cur, from, end, from, &ms, &me);
 
 	if (rc != 0)
 		return rc > 0;
@@ -284,6 +327,11 @@ int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
 			return 1;
 	}
 	return 0;
+}
+
+int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
+{
+	return matches_in(R, re, NULL, NULL, from, end);
 }
 
 static size_t next_char(const hl_doc *doc, size_t at, size_t end)
@@ -306,14 +354,14 @@ static int negated(run *R, size_t from, size_t ms)
 }
 
 /* Check one scope unit text[from, end); unless also looks up to uend. */
-static void check_unit(run *R, const pcre2_code *re, size_t from, size_t end, size_t uend)
+static void check_unit(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t end, size_t uend)
 {
 	const hl_rule *r = R->rule;
 	size_t at = from, ms, me;
 	int unless_state = -1, when_state = -1; /* -1: not yet known */
 
 	while (at <= end && !R->limit_hit) {
-		int rc = hl_run_match(R, re, from, end, at, &ms, &me);
+		int rc = next_match(R, re, cur, from, end, at, &ms, &me);
 		hl_finding *f;
 		char *suggest = NULL;
 
@@ -362,7 +410,7 @@ static void check_unit(run *R, const pcre2_code *re, size_t from, size_t end, si
 	}
 }
 
-static void check_require(run *R)
+static void check_require(run *R, cursor *when, cursor *require)
 {
 	const hl_rule *r = R->rule;
 	const hl_doc *doc = R->doc;
@@ -370,7 +418,7 @@ static void check_require(run *R)
 	hl_finding *f;
 
 	while (count < r->min && at <= doc->text.len) {
-		if (hl_run_match(R, r->when, 0, doc->text.len, at, &ms, &me) <= 0)
+		if (next_match(R, when ? r->anchored[0] : r->when, when, 0, doc->text.len, at, &ms, &me) <= 0)
 			break;
 		if (count == 0) {
 			first_s = ms;
@@ -382,7 +430,7 @@ static void check_require(run *R)
 	}
 	if (count < r->min || R->limit_hit)
 		return;
-	if (hl_run_matches_in(R, r->require, 0, doc->text.len) || R->limit_hit)
+	if (matches_in(R, r->require, r->anchored[1], require, 0, doc->text.len) || R->limit_hit)
 		return;
 	f = hl_run_add(R, first_s, first_e);
 	f->message = render(r->message, f->match, NULL);
@@ -390,16 +438,17 @@ static void check_require(run *R)
 
 /* The regex to run for pattern or swap rule ri in a scope whose slot hits are h (NULL: no
  * prefilter), or NULL when no trigger of the rule is there. */
-static const pcre2_code *pick(hl_checker *ck, size_t ri, const unsigned char *h)
+static const pcre2_code *pick(hl_checker *ck, size_t ri, const unsigned char *h, int anchored)
 {
 	const hl_rule *r = &ck->rules->v[ri];
+	const pcre2_code *whole = anchored ? r->anchored[0] : r->match;
 	unsigned long long mask, full;
 	size_t k;
 
 	if (h == NULL || !r->triggers.known)
-		return r->match;
+		return whole;
 	if (r->nslots == 1)
-		return h[r->slot] ? r->match : NULL;
+		return h[r->slot] ? whole : NULL;
 	full = r->nitems >= 64 ? ~0ULL : (1ULL << r->nitems) - 1;
 	mask = r->always;
 	for (k = 0; k < r->nitems; k++)
@@ -407,7 +456,18 @@ static const pcre2_code *pick(hl_checker *ck, size_t ri, const unsigned char *h)
 			mask |= 1ULL << k;
 	if (mask == 0)
 		return NULL;
-	return mask == full ? r->match : sub_get(ck, ri, mask);
+	return mask == full ? whole : sub_get(ck, ri, mask, anchored);
+}
+
+/* A cursor over rule r's candidates for regex k (0: match or when, 1: require), or NULL
+ * when they are not known (no prefilter, or a regex that may begin anywhere). */
+static cursor *cursor_for(cursor *cur, const hl_cands *cands, const hl_rule *r, int k)
+{
+	if (cands == NULL || r->starts[k] == 0)
+		return NULL;
+	cur->c = &cands[r->starts[k] - 1];
+	cur->i = 0;
+	return cur;
 }
 
 void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings *out)
@@ -417,9 +477,10 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	size_t i, u;
 
 	/* which rules (or alternatives: slots) each sentence, block and the whole text could
-	 * match, from their trigger words */
+	 * match, from their trigger words; and where each regex can begin, from its start words */
 	size_t ns = rules->nslots;
 	unsigned char *hit = NULL, *bhit = NULL, *dhit = NULL;
+	hl_cands *cands = NULL;
 	const pcre2_code *re;
 
 	memset(&R, 0, sizeof R);
@@ -430,10 +491,12 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 		hit = hl_calloc(doc->nsentences * ns + 1, 1);
 		bhit = hl_calloc(doc->nblocks * ns + 1, 1);
 		dhit = hl_calloc(ns + 1, 1);
+		cands = hl_calloc(rules->nstarts + 1, sizeof *cands);
 		for (u = 0; u < doc->nsentences; u++) {
 			const hl_span *sp = &doc->sentences[u];
 			size_t k;
-			hl_trigger_index_scan(rules->triggers, doc->text.s + sp->start, sp->end - sp->start, hit + u * ns);
+			hl_trigger_index_scan_at(rules->triggers, doc->text.s, sp->start, sp->end, hit + u * ns, ns,
+						 cands);
 			for (k = 0; k < ns; k++)
 				if (hit[u * ns + k]) {
 					bhit[sp->block * ns + k] = 1;
@@ -443,6 +506,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	}
 	for (i = 0; i < rules->n; i++) {
 		const hl_rule *r = &rules->v[i];
+		cursor c0, c1, *cur;
 		if (only != NULL ? r != only : !(ck->enabled != NULL ? ck->enabled[i] : r->enabled))
 			continue;
 		R.rule = r;
@@ -452,37 +516,41 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			if (ck->prefilter && r->triggers.known && !dhit[r->slot])
 				continue; /* no trigger word anywhere in the text */
 			if (r->kind == HL_KIND_REQUIRE)
-				check_require(&R);
+				check_require(&R, cursor_for(&c0, cands, r, 0), cursor_for(&c1, cands, r, 1));
 			else
 				hl_cite_check(&R);
 			continue;
 		}
-		if (pick(ck, i, dhit) == NULL)
+		cur = cursor_for(&c0, cands, r, 0);
+		if (pick(ck, i, dhit, cur != NULL) == NULL)
 			continue;
 		switch (r->scope) {
 		case HL_SCOPE_SENTENCE:
 			for (u = 0; u < doc->nsentences && !R.limit_hit; u++) {
 				const hl_span *sp = &doc->sentences[u];
 				size_t uend = sp->end;
-				if ((re = pick(ck, i, hit ? hit + u * ns : NULL)) == NULL)
+				if ((re = pick(ck, i, hit ? hit + u * ns : NULL, cur != NULL)) == NULL)
 					continue;
 				if (r->unless_next && u + 1 < doc->nsentences && doc->sentences[u + 1].block == sp->block)
 					uend = doc->sentences[u + 1].end;
-				check_unit(&R, re, sp->start, sp->end, uend);
+				check_unit(&R, re, cur, sp->start, sp->end, uend);
 			}
 			break;
 		case HL_SCOPE_PARAGRAPH:
 			for (u = 0; u < doc->nblocks && !R.limit_hit; u++)
-				if ((re = pick(ck, i, bhit ? bhit + u * ns : NULL)) != NULL)
-					check_unit(&R, re, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
+				if ((re = pick(ck, i, bhit ? bhit + u * ns : NULL, cur != NULL)) != NULL)
+					check_unit(&R, re, cur, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
 			break;
 		case HL_SCOPE_DOCUMENT:
-			if ((re = pick(ck, i, dhit)) != NULL)
-				check_unit(&R, re, 0, doc->text.len, doc->text.len);
+			if ((re = pick(ck, i, dhit, cur != NULL)) != NULL)
+				check_unit(&R, re, cur, 0, doc->text.len, doc->text.len);
 			break;
 		}
 	}
 	hl_cite_release(&R);
+	for (i = 0; cands != NULL && i < rules->nstarts; i++)
+		free(cands[i].v);
+	free(cands);
 	free(hit);
 	free(bhit);
 	free(dhit);

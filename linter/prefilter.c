@@ -179,6 +179,52 @@ static void braced(parser *P)
 		P->i = (size_t)(end - P->s) + 1;
 }
 
+/*
+ * Read the opening of a group at "(": 0 for a group that matches text, 1 for a
+ * lookaround, -1 for an option setting such as "(?i)" (read whole) or a pattern
+ * the analysis does not read (P->bad set).
+ */
+static int open_group(parser *P)
+{
+	const char *s = P->s;
+	int look = 0;
+
+	P->i++;
+	if (s[P->i] == '?') {
+		P->i++;
+		if (s[P->i] == ':' || s[P->i] == '|' || s[P->i] == '>')
+			P->i++;
+		else if (s[P->i] == '=' || s[P->i] == '!') {
+			look = 1;
+			P->i++;
+		} else if (s[P->i] == '<' && (s[P->i + 1] == '=' || s[P->i + 1] == '!')) {
+			look = 1;
+			P->i += 2;
+		} else if (s[P->i] == '<' || (s[P->i] == 'P' && s[P->i + 1] == '<')) {
+			const char *end = strchr(s + P->i, '>'); /* a named group */
+			if (end == NULL) {
+				P->bad = 1;
+				return -1;
+			}
+			P->i = (size_t)(end - s) + 1;
+		} else {
+			/* inline options: (?i) (?-i) (?i: ...) */
+			while (s[P->i] && strchr("imnsJU-^", s[P->i]))
+				P->i++;
+			if (s[P->i] == ')') {
+				P->i++;
+				return -1;
+			}
+			if (s[P->i] != ':') {
+				P->bad = 1;
+				return -1;
+			}
+			P->i++;
+		}
+	}
+	return look;
+}
+
 /* Parse one atom; *c gets the literal character for A_LIT. *group gets a group's result. */
 static enum atom atom(parser *P, char *c, res *group, int ws)
 {
@@ -247,40 +293,9 @@ static enum atom atom(parser *P, char *c, res *group, int ws)
 		return A_ZERO;
 	}
 	if (ch == '(') {
-		int look = 0;
-		P->i++;
-		if (s[P->i] == '?') {
-			P->i++;
-			if (s[P->i] == ':' || s[P->i] == '|' || s[P->i] == '>')
-				P->i++;
-			else if (s[P->i] == '=' || s[P->i] == '!') {
-				look = 1;
-				P->i++;
-			} else if (s[P->i] == '<' && (s[P->i + 1] == '=' || s[P->i + 1] == '!')) {
-				look = 1;
-				P->i += 2;
-			} else if (s[P->i] == '<' || (s[P->i] == 'P' && s[P->i + 1] == '<')) {
-				const char *end = strchr(s + P->i, '>'); /* a named group */
-				if (end == NULL) {
-					P->bad = 1;
-					return A_ZERO;
-				}
-				P->i = (size_t)(end - s) + 1;
-			} else {
-				/* inline options: (?i) (?-i) (?i: ...) */
-				while (s[P->i] && strchr("imnsxJU-^", s[P->i]))
-					P->i++;
-				if (s[P->i] == ')') {
-					P->i++;
-					return A_ZERO;
-				}
-				if (s[P->i] != ':') {
-					P->bad = 1;
-					return A_ZERO;
-				}
-				P->i++;
-			}
-		}
+		int look = open_group(P);
+		if (look < 0)
+			return A_ZERO;
 		*group = parse_alt(P, look ? 0 : ws);
 		if (s[P->i] != ')') {
 			P->bad = 1;
@@ -425,6 +440,161 @@ void hl_triggers_from_regex(hl_triggers *t, const char *re)
 	t->n = r.set.n;
 }
 
+/* ---- start words: what a match must begin with ---- */
+
+/* What a piece of pattern can begin with: words at the start of a token, and whether it
+ * can match without consuming anything (so that what follows it can begin a match too). */
+typedef struct fres {
+	int known;
+	strs set;
+	int nullable;
+} fres;
+
+static fres first_alt(parser *P, int bound);
+
+/*
+ * One branch, up to '|' or ')'. bound: a \b holds at the current place, which is where the
+ * match begins. A match may begin with a literal word only where a \b holds (else it could
+ * begin inside a token), and with a digit likewise ("#"); anything else that consumes
+ * text before the first word (a space, a class, a symbol) makes the branch unknown.
+ */
+static fres first_seq(parser *P, int bound)
+{
+	fres r = {1, {NULL, 0, 0}, 0};
+	char run[64];
+	size_t rn = 0;
+	int done = 0;
+
+#define FIRST_END_RUN()                                 \
+	do {                                            \
+		if (rn > 0) {                           \
+			strs_add(&r.set, run, rn);      \
+			rn = 0;                         \
+			done = 1;                       \
+		}                                       \
+	} while (0)
+
+	while (P->s[P->i] && P->s[P->i] != '|' && P->s[P->i] != ')' && !P->bad) {
+		char c = 0;
+		res dummy = {0, {NULL, 0, 0}, 0};
+		long min, max;
+		enum atom a;
+
+		if (P->s[P->i] == '(') {
+			int look = open_group(P);
+			fres g;
+			if (look < 0)
+				continue; /* an option setting, or P->bad */
+			g = first_alt(P, look ? 0 : bound);
+			if (P->s[P->i] != ')') {
+				P->bad = 1;
+				strs_free(&g.set);
+				break;
+			}
+			P->i++;
+			quantifier(P, &min, &max);
+			if (look || done || max == 0) {
+				strs_free(&g.set);
+				continue;
+			}
+			FIRST_END_RUN();
+			if (done) {
+				strs_free(&g.set);
+				continue;
+			}
+			if (!g.known)
+				r.known = 0, done = 1;
+			else {
+				size_t k;
+				for (k = 0; k < g.set.n; k++)
+					strs_add(&r.set, g.set.v[k], strlen(g.set.v[k]));
+				if (!g.nullable && min >= 1)
+					done = 1;
+			}
+			strs_free(&g.set);
+			continue;
+		}
+		a = atom(P, &c, &dummy, 0);
+		strs_free(&dummy.set);
+		if (P->bad)
+			break;
+		if (a == A_ZERO || a == A_LOOK)
+			continue;
+		quantifier(P, &min, &max);
+		if (done || max == 0)
+			continue;
+		if (a == A_LIT && isalnum((unsigned char)c) && min >= 1 && (rn > 0 || bound)) {
+			if (rn < sizeof run)
+				run[rn++] = (char)tolower((unsigned char)c);
+			if (max != 1)
+				FIRST_END_RUN();
+			continue;
+		}
+		FIRST_END_RUN();
+		if (done)
+			continue;
+		if (a == A_BOUND) {
+			bound = 1;
+			continue;
+		}
+		if (a == A_LIT && isalnum((unsigned char)c) && bound) { /* an optional first letter */
+			run[0] = (char)tolower((unsigned char)c);
+			strs_add(&r.set, run, 1);
+			continue;
+		}
+		if (a == A_DIGIT && bound) {
+			strs_add(&r.set, "#", 1);
+			if (min >= 1)
+				done = 1;
+			continue;
+		}
+		r.known = 0; /* text before the first word, or a word that may start inside a token */
+		done = 1;
+	}
+	FIRST_END_RUN();
+#undef FIRST_END_RUN
+	r.nullable = r.known && !done;
+	return r;
+}
+
+static fres first_alt(parser *P, int bound)
+{
+	fres acc = {1, {NULL, 0, 0}, 0};
+
+	for (;;) {
+		fres b = first_seq(P, bound);
+		size_t k;
+		if (!b.known)
+			acc.known = 0;
+		for (k = 0; acc.known && k < b.set.n; k++)
+			strs_add(&acc.set, b.set.v[k], strlen(b.set.v[k]));
+		if (b.nullable)
+			acc.nullable = 1;
+		strs_free(&b.set);
+		if (P->s[P->i] != '|' || P->bad)
+			break;
+		P->i++;
+	}
+	if (!acc.known)
+		strs_free(&acc.set);
+	return acc;
+}
+
+void hl_starts_from_regex(hl_triggers *t, const char *re)
+{
+	parser P = {re, 0, 0};
+	fres r = first_alt(&P, 0);
+
+	memset(t, 0, sizeof *t);
+	if (P.bad || P.s[P.i] != '\0' || !r.known || r.nullable || r.set.n == 0) {
+		strs_free(&r.set);
+		return;
+	}
+	t->known = 1;
+	t->words = r.set.v;
+	t->n = r.set.n;
+}
+
 void hl_triggers_release(hl_triggers *t)
 {
 	hl_strs_free(t->words, t->n);
@@ -436,6 +606,7 @@ void hl_triggers_release(hl_triggers *t)
 typedef struct entry {
 	char *word;
 	size_t len;
+	size_t hash;
 	size_t *rules;
 	size_t nrules, cap;
 } entry;
@@ -443,28 +614,22 @@ typedef struct entry {
 struct hl_trigger_index {
 	entry *slots;
 	size_t nslots;             /* a power of two */
-	size_t lens[64];           /* the distinct word lengths, ascending */
-	size_t nlens;
+	unsigned long long lens;   /* bit L: some word has L letters (1 to 63) */
+	size_t maxlen;
 	size_t *digit_rules;       /* rules triggered by a token that starts with a digit */
 	size_t ndigit, digit_cap;
 	size_t nrules;
 };
 
-static size_t hash(const char *s, size_t n)
+#define FNV_BASIS 1469598103934665603ULL
+#define FNV_PRIME 1099511628211ULL
+
+static entry *slot(const hl_trigger_index *ix, const char *w, size_t n, size_t h)
 {
-	size_t h = 1469598103934665603ULL;
-	size_t i;
+	size_t i = h & (ix->nslots - 1);
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
-static entry *slot(const hl_trigger_index *ix, const char *w, size_t n)
-{
-	size_t i = hash(w, n) & (ix->nslots - 1);
-
-	while (ix->slots[i].word != NULL && !(ix->slots[i].len == n && !memcmp(ix->slots[i].word, w, n)))
+	while (ix->slots[i].word != NULL &&
+	       !(ix->slots[i].hash == h && ix->slots[i].len == n && !memcmp(ix->slots[i].word, w, n)))
 		i = (i + 1) & (ix->nslots - 1);
 	return &ix->slots[i];
 }
@@ -472,7 +637,7 @@ static entry *slot(const hl_trigger_index *ix, const char *w, size_t n)
 hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n)
 {
 	hl_trigger_index *ix = hl_calloc(1, sizeof *ix);
-	size_t total = 0, i, k, j;
+	size_t total = 0, i, k;
 
 	ix->nrules = n;
 	for (i = 0; i < n; i++)
@@ -483,30 +648,30 @@ hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n)
 	for (i = 0; i < n; i++) {
 		for (k = 0; trig[i].known && k < trig[i].n; k++) {
 			const char *w = trig[i].words[k];
-			size_t len = strlen(w);
+			size_t len = strlen(w), h = FNV_BASIS, j;
 			entry *e;
 			if (!strcmp(w, "#")) {
 				HL_GROW(ix->digit_rules, ix->digit_cap, ix->ndigit + 1);
 				ix->digit_rules[ix->ndigit++] = i;
 				continue;
 			}
-			e = slot(ix, w, len);
+			if (len == 0 || len > 63)
+				continue; /* cannot happen: the analysis keeps at most 63 letters */
+			for (j = 0; j < len; j++)
+				h = (h ^ (unsigned char)w[j]) * FNV_PRIME;
+			e = slot(ix, w, len, h);
 			if (e->word == NULL) {
 				e->word = hl_strndup(w, len);
 				e->len = len;
-				for (j = 0; j < ix->nlens && ix->lens[j] != len; j++)
-					;
-				if (j == ix->nlens && ix->nlens < 64) {
-					ix->lens[ix->nlens++] = len;
-					for (j = ix->nlens - 1; j > 0 && ix->lens[j] < ix->lens[j - 1]; j--) {
-						size_t t = ix->lens[j];
-						ix->lens[j] = ix->lens[j - 1];
-						ix->lens[j - 1] = t;
-					}
-				}
+				e->hash = h;
+				ix->lens |= 1ULL << len;
+				if (len > ix->maxlen)
+					ix->maxlen = len;
 			}
-			HL_GROW(e->rules, e->cap, e->nrules + 1);
-			e->rules[e->nrules++] = i;
+			if (e->nrules == 0 || e->rules[e->nrules - 1] != i) {
+				HL_GROW(e->rules, e->cap, e->nrules + 1);
+				e->rules[e->nrules++] = i;
+			}
 		}
 	}
 	return ix;
@@ -527,31 +692,55 @@ void hl_trigger_index_free(hl_trigger_index *ix)
 	free(ix);
 }
 
-void hl_trigger_index_scan(const hl_trigger_index *ix, const char *s, size_t len, unsigned char *hit)
+static void mark(size_t r, size_t pos, unsigned char *hit, size_t split, hl_cands *cands)
 {
-	size_t i = 0, k, j;
+	if (r < split) {
+		hit[r] = 1;
+	} else if (cands != NULL) {
+		hl_cands *c = &cands[r - split];
+		if (c->n == 0 || c->v[c->n - 1] != pos) {
+			HL_GROW(c->v, c->cap, c->n + 1);
+			c->v[c->n++] = pos;
+		}
+	}
+}
+
+/* ASCII letters and digits: what tokens are made of */
+#define IS_ALNUM(c) ((unsigned)(((c) | 32) - 'a') < 26 || (unsigned)((c) - '0') < 10)
+
+void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t from, size_t end,
+			      unsigned char *hit, size_t split, hl_cands *cands)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = from, k, j;
 	char tok[64];
 
-	while (i < len) {
-		size_t st, n;
-		while (i < len && !isalnum((unsigned char)s[i]))
+	while (i < end) {
+		size_t st, n, h = FNV_BASIS;
+		while (i < end && !IS_ALNUM(u[i]))
 			i++;
 		st = i;
-		while (i < len && isalnum((unsigned char)s[i]))
+		while (i < end && IS_ALNUM(u[i]))
 			i++;
 		n = i - st;
 		if (n == 0)
 			break;
-		if (isdigit((unsigned char)s[st])) {
+		if ((unsigned)(u[st] - '0') < 10)
 			for (k = 0; k < ix->ndigit; k++)
-				hit[ix->digit_rules[k]] = 1;
-		}
-		for (k = 0; k < n && k < sizeof tok; k++)
-			tok[k] = (char)tolower((unsigned char)s[st + k]);
-		for (k = 0; k < ix->nlens && ix->lens[k] <= n && ix->lens[k] <= sizeof tok; k++) {
-			const entry *e = slot(ix, tok, ix->lens[k]);
-			for (j = 0; e->word != NULL && j < e->nrules; j++)
-				hit[e->rules[j]] = 1;
+				mark(ix->digit_rules[k], st, hit, split, cands);
+		for (k = 0; k < n && k < ix->maxlen; k++) {
+			tok[k] = (char)(u[st + k] | ((unsigned)(u[st + k] - 'A') < 26 ? 32 : 0));
+			h = (h ^ (unsigned char)tok[k]) * FNV_PRIME;
+			if (ix->lens >> (k + 1) & 1) {
+				const entry *e = slot(ix, tok, k + 1, h);
+				for (j = 0; e->word != NULL && j < e->nrules; j++)
+					mark(e->rules[j], st, hit, split, cands);
+			}
 		}
 	}
+}
+
+void hl_trigger_index_scan(const hl_trigger_index *ix, const char *s, size_t len, unsigned char *hit)
+{
+	hl_trigger_index_scan_at(ix, s, 0, len, hit, ix->nrules, NULL);
 }

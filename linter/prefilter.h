@@ -22,6 +22,13 @@ typedef struct hl_triggers {
 
 /* Analyse regex source re (as compiled, case-insensitive). */
 void hl_triggers_from_regex(hl_triggers *t, const char *re);
+/*
+ * Start words: the words one of which every match of re begins with, at the start of a
+ * token (it follows a \b). Where they are known, a regex need only be tried, anchored,
+ * at the tokens they start, instead of at every place of a text. Unknown (t->known 0)
+ * when a match could begin elsewhere: inside a token, with a symbol or space, or empty.
+ */
+void hl_starts_from_regex(hl_triggers *t, const char *re);
 void hl_triggers_release(hl_triggers *t);
 
 /* A set of trigger words of many rules, for looking up the tokens of a text. */
@@ -32,5 +39,19 @@ hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n);
 void hl_trigger_index_free(hl_trigger_index *ix);
 /* Set hit[i] = 1 for every rule i with a trigger among the tokens of s[0..len). */
 void hl_trigger_index_scan(const hl_trigger_index *ix, const char *s, size_t len, unsigned char *hit);
+
+/* Offsets of tokens, ascending and each once: where a regex may begin to match. */
+typedef struct hl_cands {
+	size_t *v;
+	size_t n, cap;
+} hl_cands;
+
+/*
+ * Look up the tokens of s[from, end) (offsets into s). For a slot i < split with a word
+ * among them set hit[i] = 1; for a slot i >= split append the offset of each token that
+ * holds one of its words to cands[i - split] (when cands is not NULL).
+ */
+void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t from, size_t end,
+			      unsigned char *hit, size_t split, hl_cands *cands);
 
 #endif

@@ -105,9 +105,12 @@ static void rule_release(hl_rule *r)
 	free(r->source);
 	free(r->match_src);
 	free(r->when_src);
+	free(r->require_src);
 	hl_triggers_release(&r->triggers);
 	hl_strs_free(r->items, r->nitems);
 	pcre2_code_free(r->match);
+	pcre2_code_free(r->anchored[0]);
+	pcre2_code_free(r->anchored[1]);
 	pcre2_code_free(r->unless);
 	pcre2_code_free(r->unless_before);
 	pcre2_code_free(r->when);
@@ -1613,7 +1616,7 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			break;
 		}
 		case HL_KIND_REQUIRE:
-			r->require = compile_list(&C, r, &rs->require, 0, NULL, NULL, NULL, NULL);
+			r->require = compile_list(&C, r, &rs->require, 0, NULL, &r->require_src, NULL, NULL);
 			break;
 		case HL_KIND_CITATION:
 			break;
@@ -1662,8 +1665,42 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 				nslots++;
 			}
 		}
-		rules->triggers = hl_trigger_index_new(slots, nslots);
+		/* start words, after the trigger slots: where each regex that scans a whole
+		 * scope can begin to match */
 		rules->nslots = nslots;
+		for (i = 0; i < rules->n; i++) {
+			hl_rule *r = &rules->v[i];
+			const char *srcs[2] = {r->kind == HL_KIND_REQUIRE ? r->when_src : r->match_src,
+					       r->kind == HL_KIND_REQUIRE ? r->require_src : NULL};
+			for (k = 0; k < 2; k++) {
+				if (srcs[k] == NULL || r->kind == HL_KIND_CITATION)
+					continue;
+				HL_GROW(slots, cap, nslots + 1);
+				hl_starts_from_regex(&slots[nslots], srcs[k]);
+				if (!slots[nslots].known) {
+					hl_triggers_release(&slots[nslots]);
+					continue;
+				}
+				/* the JIT honours no PCRE2_ANCHORED given at match time: compile it in */
+				{
+					int ec;
+					PCRE2_SIZE off;
+					uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED |
+							 (r->case_sensitive ? 0 : PCRE2_CASELESS);
+					r->anchored[k] = compile1(srcs[k], flags, &ec, &off);
+					if (r->anchored[k] == NULL) { /* cannot happen: it compiled unanchored */
+						hl_triggers_release(&slots[nslots]);
+						continue;
+					}
+					if (hl_use_jit())
+						pcre2_jit_compile(r->anchored[k], PCRE2_JIT_COMPLETE);
+				}
+				r->starts[k] = nslots - rules->nslots + 1;
+				nslots++;
+			}
+		}
+		rules->nstarts = nslots - rules->nslots;
+		rules->triggers = hl_trigger_index_new(slots, nslots);
 		for (k = 0; k < nslots; k++)
 			hl_triggers_release(&slots[k]);
 		free(slots);

@@ -55,12 +55,17 @@ typedef struct hl_rule {
 	char *source;      /* where the rationale comes from (optional) */
 	char *match_src;   /* the regex `match` was compiled from (for --list-patterns) */
 	char *when_src;    /* the regex `when` was compiled from */
+	char *require_src; /* the regex `require` was compiled from */
 	hl_triggers triggers; /* words one of which a scope must hold for the rule to match */
 	char **items;      /* pattern rules: the regex of each alternative of `match`, in order */
 	size_t nitems;
 	size_t slot;       /* the rule's first slot in the trigger index */
 	size_t nslots;     /* 1, or nitems when each alternative has its own triggers */
 	unsigned long long always; /* alternatives with no triggers: run wherever the rule runs */
+	/* 1 + the start slot (see hl_starts_from_regex) of match (require rules: of when) and
+	 * of require, or 0 where a match could begin anywhere */
+	size_t starts[2];
+	pcre2_code *anchored[2]; /* those regexes compiled anchored, where their starts are known */
 	enum hl_kind kind;
 	enum hl_severity severity;
 	enum hl_scope scope;
@@ -85,8 +90,9 @@ typedef struct hl_rules {
 	hl_rule *v;
 	size_t n, cap;
 	hl_kb kb;           /* the knowledge base (rules/knowledge) */
-	hl_trigger_index *triggers; /* the trigger words of every rule (or alternative), by slot */
-	size_t nslots;
+	hl_trigger_index *triggers; /* trigger words by slot, then start words by start slot */
+	size_t nslots;      /* trigger slots: [0, nslots) in the index */
+	size_t nstarts;     /* start slots: [nslots, nslots + nstarts) in the index */
 	char **files;       /* names of the loaded files (owned) */
 	size_t nfiles, files_cap;
 	void *priv;         /* loader state: named sets */

@@ -102,10 +102,18 @@ if want jobs; then
 	else bad "jobs: -j 1 and -j 8 differ" "$(diff "$out/jobs1.txt" "$out/jobs8.txt" | head -20)"; fi
 fi
 
-# the trigger-word shortcut never loses a finding: same output as a full scan
+# the trigger-word and start-word shortcuts never lose a finding: same output as a full
+# scan, on the samples, the golden inputs and every rule example (those that must fire and
+# the near misses that must not), read as text, Markdown and HTML
 if want prefilter; then
-	$HL --color=never -j 1 samples tests/golden >"$out/fast.txt" 2>&1; rf=$?
-	HYPELINT_PREFILTER=0 $HL --color=never -j 1 samples tests/golden >"$out/full.txt" 2>&1; rs=$?
+	mkdir -p "$out/examples"
+	for id in $($HL --list-rules | awk '$2 ~ /^(error|warning|suggestion)$/ {print $1}'); do
+		$HL --explain "$id" | sed -n 's/^    //p' | sed 's/\[\[//g; s/\]\]//g' | sed 'G'
+	done >"$out/examples/examples.txt"
+	cp "$out/examples/examples.txt" "$out/examples/examples.md"
+	{ echo '<!DOCTYPE html><html><body>'; sed 's/&/\&amp;/g; s/</\&lt;/g; s/^\(..*\)$/<p>\1<\/p>/' "$out/examples/examples.txt"; echo '</body></html>'; } >"$out/examples/examples.html"
+	$HL --color=never -j 1 samples tests/golden "$out/examples" >"$out/fast.txt" 2>&1; rf=$?
+	HYPELINT_PREFILTER=0 $HL --color=never -j 1 samples tests/golden "$out/examples" >"$out/full.txt" 2>&1; rs=$?
 	if [ "$rf" = "$rs" ] && cmp -s "$out/fast.txt" "$out/full.txt"; then ok
 	else bad "prefilter: fast path and full scan differ" "$(diff "$out/full.txt" "$out/fast.txt" | head -20)"; fi
 fi

@@ -172,6 +172,43 @@ static void test_triggers(void)
 	trig("\\bcan\\x{2019}t\\s+fail", "fail");          /* the most selective word */
 }
 
+/* Start words of a regex, joined by spaces ("" when a match could begin anywhere). */
+static void starts(const char *re, const char *want)
+{
+	hl_triggers t;
+	char got[512] = "";
+	size_t i;
+
+	hl_starts_from_regex(&t, re);
+	for (i = 0; t.known && i < t.n; i++) {
+		if (i)
+			strcat(got, " ");
+		strncat(got, t.words[i], 100);
+	}
+	CHECK(strcmp(got, want) == 0, "start words of %s:\n  want \"%s\"\n  got  \"%s\"", re, want, got);
+	hl_triggers_release(&t);
+}
+
+static void test_starts(void)
+{
+	starts("\\bmiracle\\b", "miracle");
+	starts("\\bcur(?:es?|ed)\\s+depression", "cur");              /* the literal run, a prefix */
+	starts("\\b(?:(?:it|this)\\s+)?(?:will|can)\\s+help", "it this will can"); /* optional lead-in */
+	starts("\\b(?:a|the)?\\s*cure", "");       /* may begin with a space */
+	starts("miracle", "");                       /* no \\b: may begin inside a token */
+	starts("\\b\\d+\\s?%", "#");
+	starts("\\d+%", "");                         /* may begin inside a number */
+	starts("\\b(?<!American\\s)revolutionary", "revolutionary"); /* lookbehinds read nothing */
+	starts("\\b(?:is|(?<=\\w['\xe2\x80\x99])s)\\s+\\Kthe", "is s");
+	starts("\\(\\w+ et al", "");                 /* begins with a symbol */
+	starts("\\b(?:foo)?", "");                   /* may match empty */
+	starts("\\bx?y", "x y");                      /* an optional first letter */
+	starts("\\b(?-i:[A-Z])\\w+", "");            /* a class: any letter */
+	starts("(?x)\\b foo", "");                   /* extended mode is not read */
+	starts("\\b(?:one|(?:two|three))\\b", "one two three");
+	starts("\\bnew(?:\\s+york)?|\\bold", "new old");
+}
+
 int main(void)
 {
 	test_pos();
@@ -179,6 +216,7 @@ int main(void)
 	test_map();
 	test_supp();
 	test_triggers();
+	test_starts();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
