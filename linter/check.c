@@ -82,7 +82,7 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 			     (anchored ? PCRE2_ANCHORED : 0), &ec, &off, NULL);
 	hl_buf_release(&b);
 	if (code == NULL) /* cannot happen (every part compiled before); the whole pattern is right too */
-		return anchored ? r->anchored[0] : r->match;
+		return anchored ? r->anchored : r->match;
 	if (hl_use_jit())
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	sub_put(S, ri, mask, code); /* a rule's subsets are all anchored or none: no key needed */
@@ -271,7 +271,8 @@ int hl_run_match(run *R, const pcre2_code *re, size_t from, size_t end, size_t a
 
 /*
  * Where a regex may begin to match: the candidate offsets of its start words (ascending),
- * read by an index that only moves forward, as the scopes of a rule come in text order.
+ * read by an index that moves forward as the scopes of a rule come in text order (and
+ * back by binary search for a range that overlaps the last one).
  */
 typedef struct cursor {
 	const hl_cands *c;
@@ -288,6 +289,17 @@ static int next_match(run *R, const pcre2_code *re, cursor *cur, size_t from, si
 	if (cur == NULL)
 		return hl_run_match(R, re, from, end, at, ms, me);
 	c = cur->c;
+	if (cur->i > 0 && c->v[cur->i - 1] >= at) { /* a range that starts before the last one ended */
+		size_t lo = 0, hi = cur->i;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (c->v[mid] < at)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		cur->i = lo;
+	}
 	while (cur->i < c->n && c->v[cur->i] < at)
 		cur->i++;
 	for (; cur->i < c->n && c->v[cur->i] < end; cur->i++) {
@@ -334,6 +346,22 @@ int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
 	return matches_in(R, re, NULL, NULL, from, end);
 }
 
+/* The same for a split regex (see hl_split): its rest runs as it is, its anchored part at
+ * its candidates (cur), and the whole regex on link targets. */
+static int split_matches_in(run *R, const pcre2_code *whole, const hl_split *sp, cursor *cur, size_t from,
+			    size_t end)
+{
+	size_t ms, me;
+
+	if (cur == NULL)
+		return matches_in(R, whole, NULL, NULL, from, end);
+	if (sp->rest != NULL && hl_run_match(R, sp->rest, from, end, from, &ms, &me) > 0)
+		return 1;
+	if (R->limit_hit)
+		return 0;
+	return matches_in(R, whole, sp->anchored, cur, from, end);
+}
+
 static size_t next_char(const hl_doc *doc, size_t at, size_t end)
 {
 	size_t l = hl_utf8_len((const unsigned char *)doc->text.s + at, end - at);
@@ -354,7 +382,13 @@ static int negated(run *R, size_t from, size_t ms)
 }
 
 /* Check one scope unit text[from, end); unless also looks up to uend. */
-static void check_unit(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t end, size_t uend)
+/* Cursors over the candidates of a rule's split regexes (NULL: run them whole). */
+typedef struct unit_cursors {
+	cursor *when, *unless;
+} unit_cursors;
+
+static void check_unit(run *R, const pcre2_code *re, cursor *cur, const unit_cursors *uc, size_t from,
+		       size_t end, size_t uend)
 {
 	const hl_rule *r = R->rule;
 	size_t at = from, ms, me;
@@ -376,13 +410,13 @@ static void check_unit(run *R, const pcre2_code *re, cursor *cur, size_t from, s
 		at = me;
 		if (r->when != NULL) {
 			if (when_state < 0)
-				when_state = hl_run_matches_in(R, r->when, from, end);
+				when_state = split_matches_in(R, r->when, &r->when_split, uc->when, from, end);
 			if (!when_state)
 				return;
 		}
 		if (r->unless != NULL) {
 			if (unless_state < 0)
-				unless_state = hl_run_matches_in(R, r->unless, from, uend);
+				unless_state = split_matches_in(R, r->unless, &r->unless_split, uc->unless, from, uend);
 			if (unless_state)
 				return;
 		}
@@ -418,7 +452,7 @@ static void check_require(run *R, cursor *when, cursor *require)
 	hl_finding *f;
 
 	while (count < r->min && at <= doc->text.len) {
-		if (next_match(R, when ? r->anchored[0] : r->when, when, 0, doc->text.len, at, &ms, &me) <= 0)
+		if (next_match(R, when ? r->anchored : r->when, when, 0, doc->text.len, at, &ms, &me) <= 0)
 			break;
 		if (count == 0) {
 			first_s = ms;
@@ -430,7 +464,7 @@ static void check_require(run *R, cursor *when, cursor *require)
 	}
 	if (count < r->min || R->limit_hit)
 		return;
-	if (matches_in(R, r->require, r->anchored[1], require, 0, doc->text.len) || R->limit_hit)
+	if (split_matches_in(R, r->require, &r->require_split, require, 0, doc->text.len) || R->limit_hit)
 		return;
 	f = hl_run_add(R, first_s, first_e);
 	f->message = render(r->message, f->match, NULL);
@@ -441,7 +475,7 @@ static void check_require(run *R, cursor *when, cursor *require)
 static const pcre2_code *pick(hl_checker *ck, size_t ri, const unsigned char *h, int anchored)
 {
 	const hl_rule *r = &ck->rules->v[ri];
-	const pcre2_code *whole = anchored ? r->anchored[0] : r->match;
+	const pcre2_code *whole = anchored ? r->anchored : r->match;
 	unsigned long long mask, full;
 	size_t k;
 
@@ -459,13 +493,13 @@ static const pcre2_code *pick(hl_checker *ck, size_t ri, const unsigned char *h,
 	return mask == full ? whole : sub_get(ck, ri, mask, anchored);
 }
 
-/* A cursor over rule r's candidates for regex k (0: match or when, 1: require), or NULL
- * when they are not known (no prefilter, or a regex that may begin anywhere). */
-static cursor *cursor_for(cursor *cur, const hl_cands *cands, const hl_rule *r, int k)
+/* A cursor over the candidates of start slot start - 1, or NULL when they are not known
+ * (no prefilter, or a regex that may begin anywhere: start 0). */
+static cursor *cursor_for(cursor *cur, const hl_cands *cands, size_t start)
 {
-	if (cands == NULL || r->starts[k] == 0)
+	if (cands == NULL || start == 0)
 		return NULL;
-	cur->c = &cands[r->starts[k] - 1];
+	cur->c = &cands[start - 1];
 	cur->i = 0;
 	return cur;
 }
@@ -506,7 +540,8 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	}
 	for (i = 0; i < rules->n; i++) {
 		const hl_rule *r = &rules->v[i];
-		cursor c0, c1, *cur;
+		cursor c0, c1, c2, *cur;
+		unit_cursors uc;
 		if (only != NULL ? r != only : !(ck->enabled != NULL ? ck->enabled[i] : r->enabled))
 			continue;
 		R.rule = r;
@@ -516,12 +551,15 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			if (ck->prefilter && r->triggers.known && !dhit[r->slot])
 				continue; /* no trigger word anywhere in the text */
 			if (r->kind == HL_KIND_REQUIRE)
-				check_require(&R, cursor_for(&c0, cands, r, 0), cursor_for(&c1, cands, r, 1));
+				check_require(&R, cursor_for(&c0, cands, r->start),
+					      cursor_for(&c1, cands, r->require_split.start));
 			else
 				hl_cite_check(&R);
 			continue;
 		}
-		cur = cursor_for(&c0, cands, r, 0);
+		cur = cursor_for(&c0, cands, r->start);
+		uc.when = cursor_for(&c1, cands, r->when_split.start);
+		uc.unless = cursor_for(&c2, cands, r->unless_split.start);
 		if (pick(ck, i, dhit, cur != NULL) == NULL)
 			continue;
 		switch (r->scope) {
@@ -533,17 +571,17 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 					continue;
 				if (r->unless_next && u + 1 < doc->nsentences && doc->sentences[u + 1].block == sp->block)
 					uend = doc->sentences[u + 1].end;
-				check_unit(&R, re, cur, sp->start, sp->end, uend);
+				check_unit(&R, re, cur, &uc, sp->start, sp->end, uend);
 			}
 			break;
 		case HL_SCOPE_PARAGRAPH:
 			for (u = 0; u < doc->nblocks && !R.limit_hit; u++)
 				if ((re = pick(ck, i, bhit ? bhit + u * ns : NULL, cur != NULL)) != NULL)
-					check_unit(&R, re, cur, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
+					check_unit(&R, re, cur, &uc, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
 			break;
 		case HL_SCOPE_DOCUMENT:
 			if ((re = pick(ck, i, dhit, cur != NULL)) != NULL)
-				check_unit(&R, re, cur, 0, doc->text.len, doc->text.len);
+				check_unit(&R, re, cur, &uc, 0, doc->text.len, doc->text.len);
 			break;
 		}
 	}

@@ -94,6 +94,14 @@ void hl_rules_init(hl_rules *rules)
 	memset(rules, 0, sizeof *rules);
 }
 
+static void split_release(hl_split *sp)
+{
+	hl_strs_free(sp->items, sp->nitems);
+	pcre2_code_free(sp->anchored);
+	pcre2_code_free(sp->rest);
+	memset(sp, 0, sizeof *sp);
+}
+
 static void rule_release(hl_rule *r)
 {
 	size_t i;
@@ -109,8 +117,10 @@ static void rule_release(hl_rule *r)
 	hl_triggers_release(&r->triggers);
 	hl_strs_free(r->items, r->nitems);
 	pcre2_code_free(r->match);
-	pcre2_code_free(r->anchored[0]);
-	pcre2_code_free(r->anchored[1]);
+	pcre2_code_free(r->anchored);
+	split_release(&r->when_split);
+	split_release(&r->unless_split);
+	split_release(&r->require_split);
 	pcre2_code_free(r->unless);
 	pcre2_code_free(r->unless_before);
 	pcre2_code_free(r->when);
@@ -1231,6 +1241,8 @@ typedef struct compiler {
 	hl_rules *rules;
 	FILE *err;
 	int errors;
+	char **checked;    /* patterns (with their flags) that compiled alone: sets recur in many rules */
+	size_t nchecked, checked_cap;
 } compiler;
 
 static void cerr(compiler *C, const hl_rule *r, hl_loc loc, const char *fmt, ...)
@@ -1276,12 +1288,21 @@ static int check_pat(compiler *C, const hl_rule *r, const pat *p, const char *re
 {
 	int code;
 	PCRE2_SIZE off;
-	pcre2_code *c = compile1(re, flags, &code, &off);
+	pcre2_code *c;
 	PCRE2_UCHAR msg[256];
 	hl_loc loc = p->loc;
+	size_t i;
 
-	if (c != NULL) {
+	for (i = 0; i < C->nchecked; i++) /* a few hundred at most, compared once each at start-up */
+		if (C->checked[i][0] == (char)(flags & PCRE2_CASELESS ? 'i' : 'c') && !strcmp(C->checked[i] + 1, re))
+			return 0;
+	if ((c = compile1(re, flags, &code, &off)) != NULL) {
+		hl_buf key = HL_BUF_INIT;
 		pcre2_code_free(c);
+		hl_buf_addc(&key, flags & PCRE2_CASELESS ? 'i' : 'c');
+		hl_buf_adds(&key, re);
+		HL_GROW(C->checked, C->checked_cap, C->nchecked + 1);
+		C->checked[C->nchecked++] = hl_buf_detach(&key);
 		return 0;
 	}
 	pcre2_get_error_message(code, msg, sizeof msg);
@@ -1326,7 +1347,8 @@ static int expand_sets(compiler *C, const hl_rule *r, const pat *p, hl_buf *out)
 	return 0;
 }
 
-/* Join the patterns of pl (sets expanded) into one alternation and compile it with JIT. */
+/* Join the patterns of pl (sets expanded) into one alternation and compile it (no JIT:
+ * see jit(), for the regexes that run as they are). */
 static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl, int groups,
 				const char *suffix, char **src_out, char ***items_out, size_t *nitems_out)
 {
@@ -1387,8 +1409,7 @@ static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl
 			PCRE2_UCHAR msg[256];
 			pcre2_get_error_message(ec, msg, sizeof msg);
 			cerr(C, r, pl->v[0].loc, "patterns do not combine: %s", (const char *)msg);
-		} else if (hl_use_jit())
-			pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+		}
 	}
 	if (src_out != NULL && code != NULL)
 		*src_out = hl_buf_detach(&all);
@@ -1589,10 +1610,80 @@ static void kb_resolve(compiler *C)
 	free(names);
 }
 
+/* JIT-compile a regex that runs as it is (NULL: nothing to do). */
+static void jit(pcre2_code *code)
+{
+	if (code != NULL && hl_use_jit())
+		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+}
+
+/* re compiled anchored and JIT-compiled (the JIT honours no PCRE2_ANCHORED given at match
+ * time), or NULL. */
+static pcre2_code *compile_anchored(const hl_rule *r, const char *re)
+{
+	int ec;
+	PCRE2_SIZE off;
+	pcre2_code *code;
+
+	code = compile1(re, PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED |
+			    (r->case_sensitive ? 0 : PCRE2_CASELESS), &ec, &off);
+	jit(code);
+	return code;
+}
+
+/*
+ * Split a yes-or-no regex (its items joined by "|") into the items with start words,
+ * joined and compiled anchored, and the rest, joined and compiled as they are; *starts
+ * gets the union of the start words. sp->start is 1 when some item has start words (the
+ * caller sets the slot), else 0 and nothing is compiled.
+ */
+static void split_compile(const hl_rule *r, hl_split *sp, hl_triggers *starts)
+{
+	hl_buf anch = HL_BUF_INIT, rest = HL_BUF_INIT;
+	size_t i, k, j;
+	int ec;
+	PCRE2_SIZE off;
+
+	memset(starts, 0, sizeof *starts);
+	sp->start = 0;
+	for (i = 0; i < sp->nitems; i++) {
+		hl_triggers t;
+		hl_starts_from_regex(&t, sp->items[i]);
+		hl_buf *b = t.known ? &anch : &rest;
+		hl_buf_addf(b, "%s(?:%s)", b->len ? "|" : "", sp->items[i]);
+		for (k = 0; t.known && k < t.n; k++) {
+			for (j = 0; j < starts->n && strcmp(starts->words[j], t.words[k]); j++)
+				;
+			if (j == starts->n) {
+				starts->words = hl_reallocarray(starts->words, starts->n + 1, sizeof *starts->words);
+				starts->words[starts->n++] = hl_strdup(t.words[k]);
+			}
+		}
+		hl_triggers_release(&t);
+	}
+	if (anch.len > 0) {
+		uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS);
+		sp->anchored = compile1(anch.s, flags | PCRE2_ANCHORED, &ec, &off);
+		sp->rest = rest.len ? compile1(rest.s, flags, &ec, &off) : NULL;
+		if (sp->anchored != NULL && (rest.len == 0 || sp->rest != NULL)) {
+			starts->known = 1;
+			sp->start = 1;
+			jit(sp->anchored);
+			jit(sp->rest);
+		} else { /* cannot happen: each item compiled before */
+			pcre2_code_free(sp->anchored);
+			pcre2_code_free(sp->rest);
+			sp->anchored = sp->rest = NULL;
+		}
+	}
+	hl_buf_release(&anch);
+	hl_buf_release(&rest);
+}
+
 int hl_rules_compile(hl_rules *rules, FILE *err)
 {
 	lstate *st = state(rules);
-	compiler C = {rules, err, 0};
+	compiler C = {rules, err, 0, NULL, 0, 0};
 	size_t i, j;
 
 	kb_resolve(&C);
@@ -1616,21 +1707,25 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			break;
 		}
 		case HL_KIND_REQUIRE:
-			r->require = compile_list(&C, r, &rs->require, 0, NULL, &r->require_src, NULL, NULL);
+			r->require = compile_list(&C, r, &rs->require, 0, NULL, &r->require_src, &r->require_split.items,
+						  &r->require_split.nitems);
 			break;
 		case HL_KIND_CITATION:
 			break;
 		}
 		if (rs->when.n)
-			r->when = compile_list(&C, r, &rs->when, 0, NULL, &r->when_src, NULL, NULL);
+			r->when = compile_list(&C, r, &rs->when, 0, NULL, &r->when_src, &r->when_split.items,
+					       &r->when_split.nitems);
 		if (rs->unless.n)
-			r->unless = compile_list(&C, r, &rs->unless, 0, NULL, NULL, NULL, NULL);
+			r->unless = compile_list(&C, r, &rs->unless, 0, NULL, NULL, &r->unless_split.items,
+						 &r->unless_split.nitems);
 		if (rs->unless_before.n)
 			r->unless_before = compile_list(&C, r, &rs->unless_before, 0, "\\s*\\z", NULL, NULL, NULL);
 		if (C.errors == e0 && (r->kind == HL_KIND_PATTERN || r->kind == HL_KIND_SWAP) && r->match == NULL)
 			cerr(&C, r, r->loc, "no patterns to match");
 	}
 	state_release(rules);
+	hl_strs_free(C.checked, C.nchecked);
 	/* trigger words, so that most sentences skip most regexes: one slot a rule, or one
 	 * slot an alternative when every alternative of a pattern rule has triggers */
 	if (C.errors == 0) {
@@ -1670,33 +1765,31 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 		rules->nslots = nslots;
 		for (i = 0; i < rules->n; i++) {
 			hl_rule *r = &rules->v[i];
-			const char *srcs[2] = {r->kind == HL_KIND_REQUIRE ? r->when_src : r->match_src,
-					       r->kind == HL_KIND_REQUIRE ? r->require_src : NULL};
-			for (k = 0; k < 2; k++) {
-				if (srcs[k] == NULL || r->kind == HL_KIND_CITATION)
-					continue;
+			const char *src = r->kind == HL_KIND_REQUIRE ? r->when_src : r->match_src;
+			hl_split *splits[] = {&r->when_split, &r->unless_split, &r->require_split};
+			if (r->kind == HL_KIND_CITATION)
+				continue;
+			if (src != NULL) {
 				HL_GROW(slots, cap, nslots + 1);
-				hl_starts_from_regex(&slots[nslots], srcs[k]);
-				if (!slots[nslots].known) {
+				hl_starts_from_regex(&slots[nslots], src);
+				if (slots[nslots].known &&
+				    (r->anchored = compile_anchored(r, src)) != NULL)
+					r->start = ++nslots - rules->nslots;
+				else
 					hl_triggers_release(&slots[nslots]);
-					continue;
+			}
+			/* the regex that runs as it is, when it cannot be anchored */
+			jit(r->start ? NULL : r->kind == HL_KIND_REQUIRE ? r->when : r->match);
+			jit(r->unless_before);
+			for (k = 0; k < sizeof splits / sizeof splits[0]; k++) {
+				HL_GROW(slots, cap, nslots + 1);
+				split_compile(r, splits[k], &slots[nslots]);
+				if (splits[k]->start) {
+					splits[k]->start = ++nslots - rules->nslots;
+				} else {
+					hl_triggers_release(&slots[nslots]);
+					jit(k == 0 ? r->when : k == 1 ? r->unless : r->require);
 				}
-				/* the JIT honours no PCRE2_ANCHORED given at match time: compile it in */
-				{
-					int ec;
-					PCRE2_SIZE off;
-					uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED |
-							 (r->case_sensitive ? 0 : PCRE2_CASELESS);
-					r->anchored[k] = compile1(srcs[k], flags, &ec, &off);
-					if (r->anchored[k] == NULL) { /* cannot happen: it compiled unanchored */
-						hl_triggers_release(&slots[nslots]);
-						continue;
-					}
-					if (hl_use_jit())
-						pcre2_jit_compile(r->anchored[k], PCRE2_JIT_COMPLETE);
-				}
-				r->starts[k] = nslots - rules->nslots + 1;
-				nslots++;
 			}
 		}
 		rules->nstarts = nslots - rules->nslots;

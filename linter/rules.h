@@ -43,6 +43,20 @@ typedef struct hl_swap {
 } hl_swap;
 
 /*
+ * A regex used only to ask whether it matches in a range (when, unless, require), split by
+ * its items: those with start words joined and compiled anchored, tried at the tokens
+ * that hold one (start slot start - 1), and the others joined as they are (rest, or NULL).
+ * start is 0 when no item has start words: then the whole regex runs.
+ */
+typedef struct hl_split {
+	char **items;      /* the regex of each item, in order */
+	size_t nitems;
+	size_t start;
+	pcre2_code *anchored;
+	pcre2_code *rest;
+} hl_split;
+
+/*
  * A loaded rule. Immutable after hl_rules_load() except for `enabled`, which
  * the command line sets before any file is linted; then rules may be shared
  * by threads. Compiled patterns are owned by the rule.
@@ -62,10 +76,11 @@ typedef struct hl_rule {
 	size_t slot;       /* the rule's first slot in the trigger index */
 	size_t nslots;     /* 1, or nitems when each alternative has its own triggers */
 	unsigned long long always; /* alternatives with no triggers: run wherever the rule runs */
-	/* 1 + the start slot (see hl_starts_from_regex) of match (require rules: of when) and
-	 * of require, or 0 where a match could begin anywhere */
-	size_t starts[2];
-	pcre2_code *anchored[2]; /* those regexes compiled anchored, where their starts are known */
+	/* 1 + the start slot (see hl_starts_from_regex) of match (require rules: of when), or 0
+	 * where a match could begin anywhere; then the regex compiled anchored */
+	size_t start;
+	pcre2_code *anchored;
+	hl_split when_split, unless_split, require_split;
 	enum hl_kind kind;
 	enum hl_severity severity;
 	enum hl_scope scope;
