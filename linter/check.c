@@ -269,39 +269,56 @@ int hl_run_match(run *R, const pcre2_code *re, size_t from, size_t end, size_t a
 	return 1;
 }
 
-/*
- * Where a regex may begin to match: the candidate offsets of its start words (ascending),
- * read by an index that moves forward as the scopes of a rule come in text order (and
- * back by binary search for a range that overlaps the last one).
- */
-typedef struct cursor {
-	const hl_cands *c;
-	size_t i;
-} cursor;
+/* Move cur to its first candidate at or after at: galloping forward (a fresh cursor may
+ * be far behind), binary search back. */
+static void seek(cursor *cur, size_t at)
+{
+	const hl_cands *c = cur->c;
+	size_t lo, hi;
 
-/* The first match of re in text[from, end) that begins at `at` or later, as hl_run_match;
- * with a cursor, only its candidates are tried, each anchored. */
-static int next_match(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t end, size_t at,
-		      size_t *ms, size_t *me)
+	if (cur->i > 0 && c->v[cur->i - 1] >= at) {
+		lo = 0;
+		hi = cur->i;
+	} else {
+		size_t step = 1;
+		if (cur->i >= c->n || c->v[cur->i] >= at)
+			return;
+		lo = cur->i; /* v[lo] < at */
+		while (lo + step < c->n && c->v[lo + step] < at) {
+			lo += step;
+			step *= 2;
+		}
+		hi = lo + step < c->n ? lo + step : c->n;
+		lo++;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->v[mid] < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	cur->i = lo;
+}
+
+cursor *hl_run_cursor(run *R, cursor *cur, size_t start)
+{
+	if (R->cands == NULL || start == 0)
+		return NULL;
+	cur->c = &R->cands[start - 1];
+	cur->i = 0;
+	return cur;
+}
+
+int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t end, size_t at, size_t *ms,
+		size_t *me)
 {
 	const hl_cands *c;
 
 	if (cur == NULL)
 		return hl_run_match(R, re, from, end, at, ms, me);
 	c = cur->c;
-	if (cur->i > 0 && c->v[cur->i - 1] >= at) { /* a range that starts before the last one ended */
-		size_t lo = 0, hi = cur->i;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (c->v[mid] < at)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		cur->i = lo;
-	}
-	while (cur->i < c->n && c->v[cur->i] < at)
-		cur->i++;
+	seek(cur, at);
 	for (; cur->i < c->n && c->v[cur->i] < end; cur->i++) {
 		size_t p = c->v[cur->i];
 		int rc = pcre2_match(re, (PCRE2_SPTR)R->doc->text.s + from, end - from, p - from,
@@ -327,7 +344,7 @@ static int matches_in(run *R, const pcre2_code *re, const pcre2_code *anch, curs
 		      size_t end)
 {
 	size_t ms, me, i;
-	int rc = next_match(R, cur != NULL ? anch : re, cur, from, end, from, &ms, &me);
+	int rc = hl_run_next(R, cur != NULL ? anch : re, cur, from, end, from, &ms, &me);
 
 	if (rc != 0)
 		return rc > 0;
@@ -395,7 +412,7 @@ static void check_unit(run *R, const pcre2_code *re, cursor *cur, const unit_cur
 	int unless_state = -1, when_state = -1; /* -1: not yet known */
 
 	while (at <= end && !R->limit_hit) {
-		int rc = next_match(R, re, cur, from, end, at, &ms, &me);
+		int rc = hl_run_next(R, re, cur, from, end, at, &ms, &me);
 		hl_finding *f;
 		char *suggest = NULL;
 
@@ -452,7 +469,7 @@ static void check_require(run *R, cursor *when, cursor *require)
 	hl_finding *f;
 
 	while (count < r->min && at <= doc->text.len) {
-		if (next_match(R, when ? r->anchored : r->when, when, 0, doc->text.len, at, &ms, &me) <= 0)
+		if (hl_run_next(R, when ? r->anchored : r->when, when, 0, doc->text.len, at, &ms, &me) <= 0)
 			break;
 		if (count == 0) {
 			first_s = ms;
@@ -493,17 +510,6 @@ static const pcre2_code *pick(hl_checker *ck, size_t ri, const unsigned char *h,
 	return mask == full ? whole : sub_get(ck, ri, mask, anchored);
 }
 
-/* A cursor over the candidates of start slot start - 1, or NULL when they are not known
- * (no prefilter, or a regex that may begin anywhere: start 0). */
-static cursor *cursor_for(cursor *cur, const hl_cands *cands, size_t start)
-{
-	if (cands == NULL || start == 0)
-		return NULL;
-	cur->c = &cands[start - 1];
-	cur->i = 0;
-	return cur;
-}
-
 void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings *out)
 {
 	const hl_rules *rules = ck->rules;
@@ -526,6 +532,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 		bhit = hl_calloc(doc->nblocks * ns + 1, 1);
 		dhit = hl_calloc(ns + 1, 1);
 		cands = hl_calloc(rules->nstarts + 1, sizeof *cands);
+		R.cands = cands;
 		for (u = 0; u < doc->nsentences; u++) {
 			const hl_span *sp = &doc->sentences[u];
 			size_t k;
@@ -551,15 +558,15 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			if (ck->prefilter && r->triggers.known && !dhit[r->slot])
 				continue; /* no trigger word anywhere in the text */
 			if (r->kind == HL_KIND_REQUIRE)
-				check_require(&R, cursor_for(&c0, cands, r->start),
-					      cursor_for(&c1, cands, r->require_split.start));
+				check_require(&R, hl_run_cursor(&R, &c0, r->start),
+					      hl_run_cursor(&R, &c1, r->require_split.start));
 			else
 				hl_cite_check(&R);
 			continue;
 		}
-		cur = cursor_for(&c0, cands, r->start);
-		uc.when = cursor_for(&c1, cands, r->when_split.start);
-		uc.unless = cursor_for(&c2, cands, r->unless_split.start);
+		cur = hl_run_cursor(&R, &c0, r->start);
+		uc.when = hl_run_cursor(&R, &c1, r->when_split.start);
+		uc.unless = hl_run_cursor(&R, &c2, r->unless_split.start);
 		if (pick(ck, i, dhit, cur != NULL) == NULL)
 			continue;
 		switch (r->scope) {

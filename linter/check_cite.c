@@ -134,8 +134,11 @@ static long kb_journal_at(run *R, size_t from, size_t end, size_t at, size_t *s,
 {
 	const hl_kb *kb = &R->ck->rules->kb;
 	size_t ov[2 * NG];
+	cursor c, *cur = hl_run_cursor(R, &c, kb->journal_start);
 
-	while (kb->journal_re != NULL && cm(R, kb->journal_re, from, end, at, ov)) {
+	while (kb->journal_re != NULL &&
+	       (cur != NULL ? hl_run_next(R, kb->journal_anchored, cur, from, end, at, &ov[0], &ov[1]) > 0
+			    : cm(R, kb->journal_re, from, end, at, ov))) {
 		long j = hl_kb_journal(kb, T(R) + ov[0], ov[1] - ov[0]);
 		if (j >= 0) {
 			*s = ov[0];
@@ -409,7 +412,8 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 		const hl_study *t = &kb->studies[i];
 		int hit = 0, topic = 0;
 		size_t ms, me;
-		if (t->topic != NULL && hl_run_match(R, t->topic, from, end, from, &ms, &me) > 0)
+		cursor tc, *tcur = hl_run_cursor(R, &tc, t->topic_start);
+		if (t->topic != NULL && hl_run_next(R, tcur ? t->topic_anchored : t->topic, tcur, from, end, from, &ms, &me) > 0)
 			hit = topic = 1;
 		for (c = 0; !hit && c < ncites; c++)
 			for (k = 0; k < t->nyears; k++)

@@ -15,7 +15,26 @@ typedef struct run {
 	size_t rule_index;
 	int limit_hit;          /* the current rule already reported a limit */
 	struct hl_refs *refs;   /* the document's reference list, parsed on first use */
+	const hl_cands *cands;  /* per start slot: where its regex may begin (NULL: no prefilter) */
 } run;
+
+/*
+ * Where a regex may begin to match: the candidate offsets of its start words (ascending),
+ * read by an index that moves forward as the scopes of a rule come in text order (and
+ * back by binary search for a range that overlaps the last one).
+ */
+typedef struct cursor {
+	const hl_cands *c;
+	size_t i;
+} cursor;
+
+/* A cursor over the candidates of start slot start - 1, or NULL when they are not known
+ * (no prefilter, or a regex that may begin anywhere: start 0). */
+cursor *hl_run_cursor(run *R, cursor *cur, size_t start);
+/* The first match of re in text[from, end) that begins at `at` or later, as hl_run_match;
+ * with a cursor, re is the anchored copy, tried only at the cursor's candidates. */
+int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t end, size_t at, size_t *ms,
+		size_t *me);
 
 /* Append a finding of the current rule for prose range [pstart, pend); message unset. */
 hl_finding *hl_run_add(run *R, size_t pstart, size_t pend);

@@ -39,6 +39,9 @@ typedef struct hl_study {
 	size_t nyears;
 	size_t journal;      /* index into journals */
 	pcre2_code *topic;   /* NULL when the study has no topic patterns */
+	char *topic_src;     /* the regex topic was compiled from */
+	size_t topic_start;  /* 1 + its start slot (hl_rules), or 0; then topic compiled anchored */
+	pcre2_code *topic_anchored;
 	const char *file;
 	unsigned long line, col;
 } hl_study;
@@ -51,6 +54,9 @@ typedef struct hl_kb {
 	hl_study *studies;
 	size_t nstudies, studies_cap;
 	pcre2_code *journal_re; /* every journal name and variant, case-sensitive, longest first */
+	char *journal_src;      /* the regex journal_re was compiled from */
+	size_t journal_start;   /* 1 + its start slot (hl_rules), or 0; then journal_re anchored */
+	pcre2_code *journal_anchored;
 } hl_kb;
 
 /* The journal whose name or variant is s[0..n) (spacing, dots and a leading "The" ignored), or -1. */

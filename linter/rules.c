@@ -206,9 +206,13 @@ static void kb_release(hl_kb *kb)
 		free(t->population);
 		free(t->source);
 		pcre2_code_free(t->topic);
+		pcre2_code_free(t->topic_anchored);
+		free(t->topic_src);
 	}
 	free(kb->studies);
 	pcre2_code_free(kb->journal_re);
+	pcre2_code_free(kb->journal_anchored);
+	free(kb->journal_src);
 	memset(kb, 0, sizeof *kb);
 }
 
@@ -1578,7 +1582,7 @@ static void kb_resolve(compiler *C)
 			memset(&fake, 0, sizeof fake);
 			fake.id = t->id ? t->id : "?";
 			fake.loc.file = t->file;
-			t->topic = compile_list(C, &fake, &st->topics[i], 0, NULL, NULL, NULL, NULL);
+			t->topic = compile_list(C, &fake, &st->topics[i], 0, NULL, &t->topic_src, NULL, NULL);
 		}
 	}
 	/* every journal name, longest first, case-sensitive; and the set @journal for rules */
@@ -1597,8 +1601,8 @@ static void kb_resolve(compiler *C)
 			set.items.v[set.items.n++] = (pat){hl_strdup(names[i]), {NULL, 0, 0}, 0, 0, 1};
 		}
 		kb->journal_re = compile1(all.s, PCRE2_UTF | PCRE2_UCP, &ec, &off);
-		if (kb->journal_re != NULL && hl_use_jit())
-			pcre2_jit_compile(kb->journal_re, PCRE2_JIT_COMPLETE);
+		if (kb->journal_re != NULL)
+			kb->journal_src = hl_buf_detach(&all);
 		hl_buf_release(&all);
 		if (find_set(st, "journal") == NULL) {
 			set.name = hl_strdup("journal");
@@ -1619,16 +1623,31 @@ static void jit(pcre2_code *code)
 
 /* re compiled anchored and JIT-compiled (the JIT honours no PCRE2_ANCHORED given at match
  * time), or NULL. */
-static pcre2_code *compile_anchored(const hl_rule *r, const char *re)
+static pcre2_code *compile_anchored(const char *re, int caseless)
 {
 	int ec;
 	PCRE2_SIZE off;
 	pcre2_code *code;
 
 	code = compile1(re, PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED |
-			    (r->case_sensitive ? 0 : PCRE2_CASELESS), &ec, &off);
+			    (caseless ? PCRE2_CASELESS : 0), &ec, &off);
 	jit(code);
 	return code;
+}
+
+/* Give regex src (compiled as *whole) a start slot when its start words are known: *start
+ * and *anchored are set and the slot's words added; else *whole is JIT-compiled. */
+static void add_start(hl_rules *rules, hl_triggers **slots, size_t *cap, size_t *nslots, const char *src,
+		      int caseless, pcre2_code *whole, size_t *start, pcre2_code **anchored)
+{
+	HL_GROW(*slots, *cap, *nslots + 1);
+	hl_starts_from_regex(&(*slots)[*nslots], src);
+	if ((*slots)[*nslots].known && (*anchored = compile_anchored(src, caseless)) != NULL) {
+		*start = ++*nslots - rules->nslots;
+		return;
+	}
+	hl_triggers_release(&(*slots)[*nslots]);
+	jit(whole);
 }
 
 /*
@@ -1769,17 +1788,9 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			hl_split *splits[] = {&r->when_split, &r->unless_split, &r->require_split};
 			if (r->kind == HL_KIND_CITATION)
 				continue;
-			if (src != NULL) {
-				HL_GROW(slots, cap, nslots + 1);
-				hl_starts_from_regex(&slots[nslots], src);
-				if (slots[nslots].known &&
-				    (r->anchored = compile_anchored(r, src)) != NULL)
-					r->start = ++nslots - rules->nslots;
-				else
-					hl_triggers_release(&slots[nslots]);
-			}
-			/* the regex that runs as it is, when it cannot be anchored */
-			jit(r->start ? NULL : r->kind == HL_KIND_REQUIRE ? r->when : r->match);
+			if (src != NULL)
+				add_start(rules, &slots, &cap, &nslots, src, !r->case_sensitive,
+					  r->kind == HL_KIND_REQUIRE ? r->when : r->match, &r->start, &r->anchored);
 			jit(r->unless_before);
 			for (k = 0; k < sizeof splits / sizeof splits[0]; k++) {
 				HL_GROW(slots, cap, nslots + 1);
@@ -1791,6 +1802,16 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 					jit(k == 0 ? r->when : k == 1 ? r->unless : r->require);
 				}
 			}
+		}
+		/* the journal names and study topics that the citation checks look for */
+		if (rules->kb.journal_src != NULL)
+			add_start(rules, &slots, &cap, &nslots, rules->kb.journal_src, 0, rules->kb.journal_re,
+				  &rules->kb.journal_start, &rules->kb.journal_anchored);
+		for (i = 0; i < rules->kb.nstudies; i++) {
+			hl_study *t = &rules->kb.studies[i];
+			if (t->topic_src != NULL)
+				add_start(rules, &slots, &cap, &nslots, t->topic_src, 1, t->topic, &t->topic_start,
+					  &t->topic_anchored);
 		}
 		rules->nstarts = nslots - rules->nslots;
 		rules->triggers = hl_trigger_index_new(slots, nslots);
