@@ -338,16 +338,11 @@ int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t e
 	return 0;
 }
 
-/* Does re match in text[from, end), or in the target of a link that lies there? With a
- * cursor, anch (re compiled anchored) is tried at its candidates in the text. */
-static int matches_in(run *R, const pcre2_code *re, const pcre2_code *anch, cursor *cur, size_t from,
-		      size_t end)
+/* Does re match the target of a link that lies in text[from, end)? */
+static int matches_link(run *R, const pcre2_code *re, size_t from, size_t end)
 {
-	size_t ms, me, i;
-	int rc = hl_run_next(R, cur != NULL ? anch : re, cur, from, end, from, &ms, &me);
+	size_t i;
 
-	if (rc != 0)
-		return rc > 0;
 	for (i = hl_doc_first_link(R->doc, from); i < R->doc->nlinks && R->doc->links[i].start <= end; i++) {
 		const hl_link *l = &R->doc->links[i];
 		if (((l->start < end && l->end > from) || (l->start == l->end && l->start >= from && l->start < end)) &&
@@ -358,25 +353,43 @@ static int matches_in(run *R, const pcre2_code *re, const pcre2_code *anch, curs
 	return 0;
 }
 
-int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
-{
-	return matches_in(R, re, NULL, NULL, from, end);
-}
-
-/* The same for a split regex (see hl_split): its rest runs as it is, its anchored part at
- * its candidates (cur), and the whole regex on link targets. */
-static int split_matches_in(run *R, const pcre2_code *whole, const hl_split *sp, cursor *cur, size_t from,
-			    size_t end)
+/* Does re match in text[from, end), or in the target of a link that lies there? */
+static int matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
 {
 	size_t ms, me;
+	int rc = hl_run_match(R, re, from, end, from, &ms, &me);
 
-	if (cur == NULL)
-		return matches_in(R, whole, NULL, NULL, from, end);
-	if (sp->rest != NULL && hl_run_match(R, sp->rest, from, end, from, &ms, &me) > 0)
-		return 1;
-	if (R->limit_hit)
-		return 0;
-	return matches_in(R, whole, sp->anchored, cur, from, end);
+	if (rc != 0)
+		return rc > 0;
+	return matches_link(R, re, from, end);
+}
+
+int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
+{
+	return matches_in(R, re, from, end);
+}
+
+/* The same for a split regex (see hl_split): the rest of each part runs as it is, its
+ * anchored regex at its candidates, and the whole regex on link targets. */
+static int split_matches_in(run *R, const pcre2_code *whole, const hl_split *sp, size_t from, size_t end)
+{
+	size_t ms, me, i;
+
+	if (R->cands == NULL || sp->nparts == 0)
+		return matches_in(R, whole, from, end);
+	for (i = 0; i < sp->nparts; i++) {
+		const hl_part *p = &sp->parts[i];
+		cursor c, *cur = hl_run_cursor(R, &c, p->start);
+		if (p->rest != NULL && hl_run_match(R, p->rest, from, end, from, &ms, &me) > 0)
+			return 1;
+		if (R->limit_hit)
+			return 0;
+		if (cur != NULL && hl_run_next(R, p->anchored, cur, from, end, from, &ms, &me) > 0)
+			return 1;
+		if (R->limit_hit)
+			return 0;
+	}
+	return matches_link(R, whole, from, end);
 }
 
 static size_t next_char(const hl_doc *doc, size_t at, size_t end)
@@ -399,13 +412,7 @@ static int negated(run *R, size_t from, size_t ms)
 }
 
 /* Check one scope unit text[from, end); unless also looks up to uend. */
-/* Cursors over the candidates of a rule's split regexes (NULL: run them whole). */
-typedef struct unit_cursors {
-	cursor *when, *unless;
-} unit_cursors;
-
-static void check_unit(run *R, const pcre2_code *re, cursor *cur, const unit_cursors *uc, size_t from,
-		       size_t end, size_t uend)
+static void check_unit(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t end, size_t uend)
 {
 	const hl_rule *r = R->rule;
 	size_t at = from, ms, me;
@@ -427,13 +434,13 @@ static void check_unit(run *R, const pcre2_code *re, cursor *cur, const unit_cur
 		at = me;
 		if (r->when != NULL) {
 			if (when_state < 0)
-				when_state = split_matches_in(R, r->when, &r->when_split, uc->when, from, end);
+				when_state = split_matches_in(R, r->when, &r->when_split, from, end);
 			if (!when_state)
 				return;
 		}
 		if (r->unless != NULL) {
 			if (unless_state < 0)
-				unless_state = split_matches_in(R, r->unless, &r->unless_split, uc->unless, from, uend);
+				unless_state = split_matches_in(R, r->unless, &r->unless_split, from, uend);
 			if (unless_state)
 				return;
 		}
@@ -461,7 +468,7 @@ static void check_unit(run *R, const pcre2_code *re, cursor *cur, const unit_cur
 	}
 }
 
-static void check_require(run *R, cursor *when, cursor *require)
+static void check_require(run *R, cursor *when)
 {
 	const hl_rule *r = R->rule;
 	const hl_doc *doc = R->doc;
@@ -481,7 +488,7 @@ static void check_require(run *R, cursor *when, cursor *require)
 	}
 	if (count < r->min || R->limit_hit)
 		return;
-	if (split_matches_in(R, r->require, &r->require_split, require, 0, doc->text.len) || R->limit_hit)
+	if (split_matches_in(R, r->require, &r->require_split, 0, doc->text.len) || R->limit_hit)
 		return;
 	f = hl_run_add(R, first_s, first_e);
 	f->message = render(r->message, f->match, NULL);
@@ -547,8 +554,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	}
 	for (i = 0; i < rules->n; i++) {
 		const hl_rule *r = &rules->v[i];
-		cursor c0, c1, c2, *cur;
-		unit_cursors uc;
+		cursor c0, *cur;
 		if (only != NULL ? r != only : !(ck->enabled != NULL ? ck->enabled[i] : r->enabled))
 			continue;
 		R.rule = r;
@@ -558,15 +564,12 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			if (ck->prefilter && r->triggers.known && !dhit[r->slot])
 				continue; /* no trigger word anywhere in the text */
 			if (r->kind == HL_KIND_REQUIRE)
-				check_require(&R, hl_run_cursor(&R, &c0, r->start),
-					      hl_run_cursor(&R, &c1, r->require_split.start));
+				check_require(&R, hl_run_cursor(&R, &c0, r->start));
 			else
 				hl_cite_check(&R);
 			continue;
 		}
 		cur = hl_run_cursor(&R, &c0, r->start);
-		uc.when = hl_run_cursor(&R, &c1, r->when_split.start);
-		uc.unless = hl_run_cursor(&R, &c2, r->unless_split.start);
 		if (pick(ck, i, dhit, cur != NULL) == NULL)
 			continue;
 		switch (r->scope) {
@@ -578,17 +581,17 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 					continue;
 				if (r->unless_next && u + 1 < doc->nsentences && doc->sentences[u + 1].block == sp->block)
 					uend = doc->sentences[u + 1].end;
-				check_unit(&R, re, cur, &uc, sp->start, sp->end, uend);
+				check_unit(&R, re, cur, sp->start, sp->end, uend);
 			}
 			break;
 		case HL_SCOPE_PARAGRAPH:
 			for (u = 0; u < doc->nblocks && !R.limit_hit; u++)
 				if ((re = pick(ck, i, bhit ? bhit + u * ns : NULL, cur != NULL)) != NULL)
-					check_unit(&R, re, cur, &uc, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
+					check_unit(&R, re, cur, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
 			break;
 		case HL_SCOPE_DOCUMENT:
 			if ((re = pick(ck, i, dhit, cur != NULL)) != NULL)
-				check_unit(&R, re, cur, &uc, 0, doc->text.len, doc->text.len);
+				check_unit(&R, re, cur, 0, doc->text.len, doc->text.len);
 			break;
 		}
 	}

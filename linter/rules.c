@@ -97,9 +97,37 @@ void hl_rules_init(hl_rules *rules)
 static void split_release(hl_split *sp)
 {
 	hl_strs_free(sp->items, sp->nitems);
-	pcre2_code_free(sp->anchored);
-	pcre2_code_free(sp->rest);
+	free(sp->origin);
+	free(sp->parts); /* the regexes belong to the rules' cache */
 	memset(sp, 0, sizeof *sp);
+}
+
+/* ---- regexes shared by rules: compiled once per source and flags ---- */
+
+typedef struct compiled {
+	char *key;          /* flags as 8 hex digits, then the source */
+	pcre2_code *code;
+	size_t start;       /* anchored regexes: 1 + their start slot once given one, or 0 */
+} compiled;
+
+typedef struct cache {
+	compiled *v;
+	size_t n, cap;
+} cache;
+
+static void cache_free(void *p)
+{
+	cache *K = p;
+	size_t i;
+
+	if (K == NULL)
+		return;
+	for (i = 0; i < K->n; i++) {
+		free(K->v[i].key);
+		pcre2_code_free(K->v[i].code);
+	}
+	free(K->v);
+	free(K);
 }
 
 static void rule_release(hl_rule *r)
@@ -223,6 +251,8 @@ void hl_rules_release(hl_rules *rules)
 	state_release(rules);
 	kb_release(&rules->kb);
 	hl_trigger_index_free(rules->triggers);
+	cache_free(rules->compiled);
+	rules->compiled = NULL;
 	for (i = 0; i < rules->n; i++)
 		rule_release(&rules->v[i]);
 	free(rules->v);
@@ -1354,7 +1384,8 @@ static int expand_sets(compiler *C, const hl_rule *r, const pat *p, hl_buf *out)
 /* Join the patterns of pl (sets expanded) into one alternation and compile it (no JIT:
  * see jit(), for the regexes that run as they are). */
 static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl, int groups,
-				const char *suffix, char **src_out, char ***items_out, size_t *nitems_out)
+				const char *suffix, char **src_out, char ***items_out, size_t *nitems_out,
+				size_t **origin_out)
 {
 	lstate *st = C->rules->priv;
 	uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS);
@@ -1393,6 +1424,10 @@ static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl
 			hl_buf_adds(&all, count ? "|" : "");
 			if (items_out != NULL) {
 				*items_out = hl_reallocarray(*items_out, *nitems_out + 1, sizeof **items_out);
+				if (origin_out != NULL) {
+					*origin_out = hl_reallocarray(*origin_out, *nitems_out + 1, sizeof **origin_out);
+					(*origin_out)[*nitems_out] = 2 * i + (items != p);
+				}
 				(*items_out)[(*nitems_out)++] = hl_strndup(one.s, one.len);
 			}
 			hl_buf_adds(&all, groups ? "(" : "(?:");
@@ -1582,7 +1617,7 @@ static void kb_resolve(compiler *C)
 			memset(&fake, 0, sizeof fake);
 			fake.id = t->id ? t->id : "?";
 			fake.loc.file = t->file;
-			t->topic = compile_list(C, &fake, &st->topics[i], 0, NULL, &t->topic_src, NULL, NULL);
+			t->topic = compile_list(C, &fake, &st->topics[i], 0, NULL, &t->topic_src, NULL, NULL, NULL);
 		}
 	}
 	/* every journal name, longest first, case-sensitive; and the set @journal for rules */
@@ -1650,53 +1685,117 @@ static void add_start(hl_rules *rules, hl_triggers **slots, size_t *cap, size_t 
 	jit(whole);
 }
 
-/*
- * Split a yes-or-no regex (its items joined by "|") into the items with start words,
- * joined and compiled anchored, and the rest, joined and compiled as they are; *starts
- * gets the union of the start words. sp->start is 1 when some item has start words (the
- * caller sets the slot), else 0 and nothing is compiled.
- */
-static void split_compile(const hl_rule *r, hl_split *sp, hl_triggers *starts)
+/* src compiled with flags and JIT-compiled, from the rules' cache (NULL: does not compile). */
+static compiled *cached(hl_rules *rules, const char *src, uint32_t flags)
 {
-	hl_buf anch = HL_BUF_INIT, rest = HL_BUF_INIT;
-	size_t i, k, j;
+	cache *K = rules->compiled;
+	hl_buf key = HL_BUF_INIT;
+	size_t i;
 	int ec;
 	PCRE2_SIZE off;
+	pcre2_code *code;
 
-	memset(starts, 0, sizeof *starts);
-	sp->start = 0;
-	for (i = 0; i < sp->nitems; i++) {
-		hl_triggers t;
-		hl_starts_from_regex(&t, sp->items[i]);
-		hl_buf *b = t.known ? &anch : &rest;
-		hl_buf_addf(b, "%s(?:%s)", b->len ? "|" : "", sp->items[i]);
-		for (k = 0; t.known && k < t.n; k++) {
-			for (j = 0; j < starts->n && strcmp(starts->words[j], t.words[k]); j++)
-				;
-			if (j == starts->n) {
-				starts->words = hl_reallocarray(starts->words, starts->n + 1, sizeof *starts->words);
-				starts->words[starts->n++] = hl_strdup(t.words[k]);
+	if (K == NULL)
+		K = rules->compiled = hl_calloc(1, sizeof *K);
+	hl_buf_addf(&key, "%08lx", (unsigned long)flags);
+	hl_buf_adds(&key, src);
+	for (i = 0; i < K->n; i++) /* tens of entries, looked up once each at start-up */
+		if (!strcmp(K->v[i].key, key.s)) {
+			hl_buf_release(&key);
+			return &K->v[i];
+		}
+	if ((code = compile1(src, flags, &ec, &off)) == NULL) {
+		hl_buf_release(&key);
+		return NULL;
+	}
+	jit(code);
+	HL_GROW(K->v, K->cap, K->n + 1);
+	K->v[K->n] = (compiled){hl_buf_detach(&key), code, 0};
+	return &K->v[K->n++];
+}
+
+/*
+ * Split a yes-or-no regex into its parts (see hl_split) and compile them through the
+ * cache; a part's anchored regex gets a start slot (the words added to slots) unless an
+ * identical one already has one.
+ */
+static void split_compile(hl_rules *rules, const hl_rule *r, hl_split *sp, hl_triggers **slots, size_t *cap,
+			  size_t *nslots)
+{
+	uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS);
+	size_t g, i, k, j;
+	int own_done = 0;
+
+	for (g = 0; g < sp->nitems; g++) {
+		/* a part: the items of set entry origin[g], or (the first time) every own item */
+		int is_set = sp->origin[g] & 1;
+		hl_buf anch = HL_BUF_INIT, rest = HL_BUF_INIT;
+		hl_triggers words;
+		hl_part part = {NULL, NULL, 0};
+		if (!is_set && own_done)
+			continue;
+		if (is_set && g > 0 && sp->origin[g - 1] == sp->origin[g])
+			continue;
+		if (!is_set)
+			own_done = 1;
+		memset(&words, 0, sizeof words);
+		for (i = g; i < sp->nitems; i++) {
+			hl_triggers t;
+			hl_buf *b;
+			if (is_set ? sp->origin[i] != sp->origin[g] : (sp->origin[i] & 1))
+				continue;
+			hl_starts_from_regex(&t, sp->items[i]);
+			b = t.known ? &anch : &rest;
+			hl_buf_addf(b, "%s(?:%s)", b->len ? "|" : "", sp->items[i]);
+			for (k = 0; t.known && k < t.n; k++) {
+				for (j = 0; j < words.n && strcmp(words.words[j], t.words[k]); j++)
+					;
+				if (j == words.n) {
+					words.words = hl_reallocarray(words.words, words.n + 1, sizeof *words.words);
+					words.words[words.n++] = hl_strdup(t.words[k]);
+				}
+			}
+			hl_triggers_release(&t);
+		}
+		if (rest.len > 0) {
+			compiled *c = cached(rules, rest.s, flags);
+			part.rest = c ? c->code : NULL;
+		}
+		if (anch.len > 0) {
+			compiled *c = cached(rules, anch.s, flags | PCRE2_ANCHORED);
+			if (c != NULL && c->start == 0) {
+				HL_GROW(*slots, *cap, *nslots + 1);
+				words.known = 1;
+				(*slots)[*nslots] = words;
+				memset(&words, 0, sizeof words);
+				c->start = ++*nslots - rules->nslots;
+			}
+			if (c != NULL) {
+				part.anchored = c->code;
+				part.start = c->start;
 			}
 		}
-		hl_triggers_release(&t);
-	}
-	if (anch.len > 0) {
-		uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS);
-		sp->anchored = compile1(anch.s, flags | PCRE2_ANCHORED, &ec, &off);
-		sp->rest = rest.len ? compile1(rest.s, flags, &ec, &off) : NULL;
-		if (sp->anchored != NULL && (rest.len == 0 || sp->rest != NULL)) {
-			starts->known = 1;
-			sp->start = 1;
-			jit(sp->anchored);
-			jit(sp->rest);
-		} else { /* cannot happen: each item compiled before */
-			pcre2_code_free(sp->anchored);
-			pcre2_code_free(sp->rest);
-			sp->anchored = sp->rest = NULL;
+		hl_triggers_release(&words);
+		hl_buf_release(&anch);
+		hl_buf_release(&rest);
+		if ((anch.len == 0 || part.anchored != NULL) && (rest.len == 0 || part.rest != NULL)) {
+			sp->parts = hl_reallocarray(sp->parts, sp->nparts + 1, sizeof *sp->parts);
+			sp->parts[sp->nparts++] = part;
+		} else { /* cannot happen: each item compiled before; the whole regex runs */
+			free(sp->parts);
+			sp->parts = NULL;
+			sp->nparts = 0;
+			return;
 		}
 	}
-	hl_buf_release(&anch);
-	hl_buf_release(&rest);
+	/* no part with start words: nothing gained over the whole regex */
+	for (i = 0; i < sp->nparts && sp->parts[i].anchored == NULL; i++)
+		;
+	if (i == sp->nparts) {
+		free(sp->parts);
+		sp->parts = NULL;
+		sp->nparts = 0;
+	}
 }
 
 int hl_rules_compile(hl_rules *rules, FILE *err)
@@ -1713,7 +1812,7 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 		int e0 = C.errors;
 		switch (r->kind) {
 		case HL_KIND_PATTERN:
-			r->match = compile_list(&C, r, &rs->match, 0, NULL, &r->match_src, &r->items, &r->nitems);
+			r->match = compile_list(&C, r, &rs->match, 0, NULL, &r->match_src, &r->items, &r->nitems, NULL);
 			break;
 		case HL_KIND_SWAP: {
 			patlist pl = {0};
@@ -1721,25 +1820,25 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 				HL_GROW(pl.v, pl.cap, pl.n + 1);
 				pl.v[pl.n++] = (pat){r->swaps[j].phrase, r->loc, 0, 0, 1};
 			}
-			r->match = compile_list(&C, r, &pl, 1, NULL, &r->match_src, NULL, NULL);
+			r->match = compile_list(&C, r, &pl, 1, NULL, &r->match_src, NULL, NULL, NULL);
 			free(pl.v);
 			break;
 		}
 		case HL_KIND_REQUIRE:
 			r->require = compile_list(&C, r, &rs->require, 0, NULL, &r->require_src, &r->require_split.items,
-						  &r->require_split.nitems);
+						  &r->require_split.nitems, &r->require_split.origin);
 			break;
 		case HL_KIND_CITATION:
 			break;
 		}
 		if (rs->when.n)
 			r->when = compile_list(&C, r, &rs->when, 0, NULL, &r->when_src, &r->when_split.items,
-					       &r->when_split.nitems);
+					       &r->when_split.nitems, &r->when_split.origin);
 		if (rs->unless.n)
 			r->unless = compile_list(&C, r, &rs->unless, 0, NULL, NULL, &r->unless_split.items,
-						 &r->unless_split.nitems);
+						 &r->unless_split.nitems, &r->unless_split.origin);
 		if (rs->unless_before.n)
-			r->unless_before = compile_list(&C, r, &rs->unless_before, 0, "\\s*\\z", NULL, NULL, NULL);
+			r->unless_before = compile_list(&C, r, &rs->unless_before, 0, "\\s*\\z", NULL, NULL, NULL, NULL);
 		if (C.errors == e0 && (r->kind == HL_KIND_PATTERN || r->kind == HL_KIND_SWAP) && r->match == NULL)
 			cerr(&C, r, r->loc, "no patterns to match");
 	}
@@ -1793,14 +1892,9 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 					  r->kind == HL_KIND_REQUIRE ? r->when : r->match, &r->start, &r->anchored);
 			jit(r->unless_before);
 			for (k = 0; k < sizeof splits / sizeof splits[0]; k++) {
-				HL_GROW(slots, cap, nslots + 1);
-				split_compile(r, splits[k], &slots[nslots]);
-				if (splits[k]->start) {
-					splits[k]->start = ++nslots - rules->nslots;
-				} else {
-					hl_triggers_release(&slots[nslots]);
+				split_compile(rules, r, splits[k], &slots, &cap, &nslots);
+				if (splits[k]->nparts == 0)
 					jit(k == 0 ? r->when : k == 1 ? r->unless : r->require);
-				}
 			}
 		}
 		/* the journal names and study topics that the citation checks look for */

@@ -43,17 +43,25 @@ typedef struct hl_swap {
 } hl_swap;
 
 /*
- * A regex used only to ask whether it matches in a range (when, unless, require), split by
- * its items: those with start words joined and compiled anchored, tried at the tokens
- * that hold one (start slot start - 1), and the others joined as they are (rest, or NULL).
- * start is 0 when no item has start words: then the whole regex runs.
+ * A regex used only to ask whether it matches in a range (when, unless, require), split
+ * into parts: one for each shared set it names (@evidence, ...) and one for its own
+ * items. In a part, the items with start words are joined and compiled anchored, to be
+ * tried at the tokens that hold one (start slot start - 1), and the others are joined as
+ * they are (rest). The compiled parts belong to hl_rules (a set's part is compiled once
+ * for all the rules that name it). With no parts the whole regex runs.
  */
+typedef struct hl_part {
+	const pcre2_code *anchored; /* NULL: no item has start words */
+	const pcre2_code *rest;     /* NULL: every item has start words */
+	size_t start;
+} hl_part;
+
 typedef struct hl_split {
 	char **items;      /* the regex of each item, in order */
+	size_t *origin;    /* per item: 2 * its entry in the rule's list, + 1 when a set's */
 	size_t nitems;
-	size_t start;
-	pcre2_code *anchored;
-	pcre2_code *rest;
+	hl_part *parts;
+	size_t nparts;
 } hl_split;
 
 /*
@@ -108,6 +116,7 @@ typedef struct hl_rules {
 	hl_trigger_index *triggers; /* trigger words by slot, then start words by start slot */
 	size_t nslots;      /* trigger slots: [0, nslots) in the index */
 	size_t nstarts;     /* start slots: [nslots, nslots + nstarts) in the index */
+	void *compiled;     /* regexes shared by rules, by source (rules.c) */
 	char **files;       /* names of the loaded files (owned) */
 	size_t nfiles, files_cap;
 	void *priv;         /* loader state: named sets */
