@@ -496,7 +496,11 @@ static void check_require(run *R, cursor *when)
 
 /* The regex to run for pattern or swap rule ri in a scope whose slot hits are h (NULL: no
  * prefilter), or NULL when no trigger of the rule is there. */
-static const pcre2_code *pick(hl_checker *ck, size_t ri, const unsigned char *h, int anchored)
+/* Trigger hits are kept as bits: NW(n) words of 64 for n slots. */
+#define NW(n) (((n) + 63) / 64)
+#define HIT(h, i) ((h)[(i) / 64] >> ((i) % 64) & 1)
+
+static const pcre2_code *pick(hl_checker *ck, size_t ri, const uint64_t *h, int anchored)
 {
 	const hl_rule *r = &ck->rules->v[ri];
 	const pcre2_code *whole = anchored ? r->anchored : r->match;
@@ -506,11 +510,11 @@ static const pcre2_code *pick(hl_checker *ck, size_t ri, const unsigned char *h,
 	if (h == NULL || !r->triggers.known)
 		return whole;
 	if (r->nslots == 1)
-		return h[r->slot] ? whole : NULL;
+		return HIT(h, r->slot) ? whole : NULL;
 	full = r->nitems >= 64 ? ~0ULL : (1ULL << r->nitems) - 1;
 	mask = r->always;
 	for (k = 0; k < r->nitems; k++)
-		if (h[r->slot + k])
+		if (HIT(h, r->slot + k))
 			mask |= 1ULL << k;
 	if (mask == 0)
 		return NULL;
@@ -526,7 +530,9 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	/* which rules (or alternatives: slots) each sentence, block and the whole text could
 	 * match, from their trigger words; and where each regex can begin, from its start words */
 	size_t ns = rules->nslots;
-	unsigned char *hit = NULL, *bhit = NULL, *dhit = NULL;
+	size_t nw = NW(ns);
+	uint64_t *hit = NULL, *bhit = NULL, *dhit = NULL;
+	unsigned char *scratch = NULL;
 	hl_cands *cands = NULL;
 	const pcre2_code *re;
 
@@ -535,21 +541,26 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	R.doc = doc;
 	R.out = out;
 	if (ck->prefilter) {
-		hit = hl_calloc(doc->nsentences * ns + 1, 1);
-		bhit = hl_calloc(doc->nblocks * ns + 1, 1);
-		dhit = hl_calloc(ns + 1, 1);
-		cands = hl_calloc(rules->nstarts + 1, sizeof *cands);
+		hit = hl_calloc(doc->nsentences * nw + 1, sizeof *hit);
+		bhit = hl_calloc(doc->nblocks * nw + 1, sizeof *bhit);
+		dhit = hl_calloc(nw + 1, sizeof *dhit);
+		scratch = hl_calloc(ns + 1, 1);
+		if (doc->text.len <= UINT32_MAX) /* candidate offsets are 32-bit */
+			cands = hl_calloc(rules->nstarts + 1, sizeof *cands);
 		R.cands = cands;
 		for (u = 0; u < doc->nsentences; u++) {
 			const hl_span *sp = &doc->sentences[u];
+			uint64_t *h = hit + u * nw, *b = bhit + sp->block * nw;
 			size_t k;
-			hl_trigger_index_scan_at(rules->triggers, doc->text.s, sp->start, sp->end, hit + u * ns, ns,
-						 cands);
+			memset(scratch, 0, ns);
+			hl_trigger_index_scan_at(rules->triggers, doc->text.s, sp->start, sp->end, scratch, ns, cands);
 			for (k = 0; k < ns; k++)
-				if (hit[u * ns + k]) {
-					bhit[sp->block * ns + k] = 1;
-					dhit[k] = 1;
-				}
+				if (scratch[k])
+					h[k / 64] |= 1ULL << (k % 64);
+			for (k = 0; k < nw; k++) {
+				b[k] |= h[k];
+				dhit[k] |= h[k];
+			}
 		}
 	}
 	for (i = 0; i < rules->n; i++) {
@@ -561,7 +572,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 		R.rule_index = i;
 		R.limit_hit = 0;
 		if (r->kind == HL_KIND_REQUIRE || r->kind == HL_KIND_CITATION) {
-			if (ck->prefilter && r->triggers.known && !dhit[r->slot])
+			if (ck->prefilter && r->triggers.known && !HIT(dhit, r->slot))
 				continue; /* no trigger word anywhere in the text */
 			if (r->kind == HL_KIND_REQUIRE)
 				check_require(&R, hl_run_cursor(&R, &c0, r->start));
@@ -577,7 +588,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			for (u = 0; u < doc->nsentences && !R.limit_hit; u++) {
 				const hl_span *sp = &doc->sentences[u];
 				size_t uend = sp->end;
-				if ((re = pick(ck, i, hit ? hit + u * ns : NULL, cur != NULL)) == NULL)
+				if ((re = pick(ck, i, hit ? hit + u * nw : NULL, cur != NULL)) == NULL)
 					continue;
 				if (r->unless_next && u + 1 < doc->nsentences && doc->sentences[u + 1].block == sp->block)
 					uend = doc->sentences[u + 1].end;
@@ -586,7 +597,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			break;
 		case HL_SCOPE_PARAGRAPH:
 			for (u = 0; u < doc->nblocks && !R.limit_hit; u++)
-				if ((re = pick(ck, i, bhit ? bhit + u * ns : NULL, cur != NULL)) != NULL)
+				if ((re = pick(ck, i, bhit ? bhit + u * nw : NULL, cur != NULL)) != NULL)
 					check_unit(&R, re, cur, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
 			break;
 		case HL_SCOPE_DOCUMENT:
@@ -602,6 +613,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	free(hit);
 	free(bhit);
 	free(dhit);
+	free(scratch);
 }
 
 /* ---- suppressions ---- */

@@ -698,9 +698,9 @@ static void mark(size_t r, size_t pos, unsigned char *hit, size_t split, hl_cand
 		hit[r] = 1;
 	} else if (cands != NULL) {
 		hl_cands *c = &cands[r - split];
-		if (c->n == 0 || c->v[c->n - 1] != pos) {
+		if (c->n == 0 || c->v[c->n - 1] != (uint32_t)pos) {
 			HL_GROW(c->v, c->cap, c->n + 1);
-			c->v[c->n++] = pos;
+			c->v[c->n++] = (uint32_t)pos;
 		}
 	}
 }

@@ -3,6 +3,7 @@
 #define HL_PREFILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * At load time each rule's pattern is analysed for "triggers": words that every
@@ -40,9 +41,10 @@ void hl_trigger_index_free(hl_trigger_index *ix);
 /* Set hit[i] = 1 for every rule i with a trigger among the tokens of s[0..len). */
 void hl_trigger_index_scan(const hl_trigger_index *ix, const char *s, size_t len, unsigned char *hit);
 
-/* Offsets of tokens, ascending and each once: where a regex may begin to match. */
+/* Offsets of tokens, ascending and each once: where a regex may begin to match. Offsets
+ * are 32-bit, so the caller collects them only for texts under 4 GiB. */
 typedef struct hl_cands {
-	size_t *v;
+	uint32_t *v;
 	size_t n, cap;
 } hl_cands;
 
