@@ -512,10 +512,12 @@ static const pcre2_code *pick(hl_checker *ck, size_t ri, const uint64_t *h, int 
 	if (r->nslots == 1)
 		return HIT(h, r->slot) ? whole : NULL;
 	full = r->nitems >= 64 ? ~0ULL : (1ULL << r->nitems) - 1;
-	mask = r->always;
-	for (k = 0; k < r->nitems; k++)
-		if (HIT(h, r->slot + k))
-			mask |= 1ULL << k;
+	/* bits slot .. slot + nitems - 1 of h, in one or two words */
+	k = r->slot % 64;
+	mask = h[r->slot / 64] >> k;
+	if (k > 0 && k + r->nitems > 64)
+		mask |= h[r->slot / 64 + 1] << (64 - k);
+	mask = (mask & full) | r->always;
 	if (mask == 0)
 		return NULL;
 	return mask == full ? whole : sub_get(ck, ri, mask, anchored);

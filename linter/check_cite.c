@@ -330,6 +330,12 @@ static int may_name_journal(run *R, size_t from, size_t end)
 	return hit;
 }
 
+/* Every in-text citation (RE_CITE) holds "(" or "[". */
+static int may_cite(run *R, size_t from, size_t end)
+{
+	return memchr(T(R) + from, '(', end - from) != NULL || memchr(T(R) + from, '[', end - from) != NULL;
+}
+
 static int has_doi_prefix(run *R, size_t from, size_t end)
 {
 	const char *t = T(R), *p = t + from, *e = t + end;
@@ -398,7 +404,7 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 		return;
 	/* the author-year citations of the unit, found once */
 	size_t cites[8][3], ncites = 0, c;
-	for (at = from; ncites < 8 && cm(R, C->re[RE_CITE], from, end, at, ov); at = ov[1]) {
+	for (at = from; ncites < 8 && may_cite(R, from, end) && cm(R, C->re[RE_CITE], from, end, at, ov); at = ov[1]) {
 		size_t s = ov[2] != (size_t)-1 ? ov[2] : ov[6], e = ov[2] != (size_t)-1 ? ov[3] : ov[7];
 		size_t y = ov[2] != (size_t)-1 ? ov[4] : ov[8];
 		if (s != (size_t)-1 && y != (size_t)-1) {
@@ -601,9 +607,9 @@ static void contradicts(run *R, size_t from, size_t end, const ref *entry)
 	mention m[MAX_MENTIONS];
 	size_t ov[2 * NG], at, n, i;
 
-	if (entry != NULL || refs(R)->n == 0 || !has_digit(R, from, end) ||
+	if (entry != NULL || refs(R)->n == 0 || !has_digit(R, from, end) || !may_cite(R, from, end) ||
 	    (n = mentions_in(R, from, end, m)) == 0)
-		return; /* an in-text citation holds a year or a number */
+		return; /* an in-text citation holds a year or a number, and a bracket */
 	for (at = from; cm(R, C->re[RE_CITE], from, end, at, ov); at = ov[1]) {
 		const ref *r = find_ref(R, ov);
 		const mention *mt = NULL;
