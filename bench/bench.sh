@@ -20,16 +20,24 @@ mkdir -p "$out"
 "$HL" --list-patterns >"$out/patterns.txt"
 echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(nproc) cores, $(wc -l <"$out/patterns.txt") patterns"
 
-# make_corpus FORMAT EXT MB: $out/FORMAT-MB/ (small files) and $out/FORMAT-MB.EXT (one file)
+# make_corpus FORMAT EXT MB: $out/FORMAT-MB/ (small files) and $out/FORMAT-MB.EXT (one file).
+# The samples are read once and written by the shell itself: a process per file is slow
+# at 100 MB (tens of thousands of files).
 make_corpus() {
-	local fmt=$1 ext=$2 mb=$3 dir=$out/$1-$3 big=$out/$1-$3.$2 want=$(( $3 * 1024 * 1024 )) have=0 i=0 f
+	local fmt=$1 ext=$2 want=$(( $3 * 1024 * 1024 )) have=0 i=0 n k
+	local dir=$out/$1-$3 big=$out/$1-$3.$2
 	[ -f "$big" ] && return
 	mkdir -p "$dir"
-	local srcs=(samples/*."$ext")
+	local srcs=(samples/*."$ext") texts=() sizes=()
+	for k in "${!srcs[@]}"; do
+		IFS= read -r -d '' 'texts[k]' <"${srcs[k]}"
+		sizes[k]=$(stat -c %s "${srcs[k]}")
+	done
+	n=${#srcs[@]}
 	while [ "$have" -lt "$want" ]; do
-		f=${srcs[$(( i % ${#srcs[@]} ))]}
-		cp "$f" "$dir/post-$i.$ext"
-		have=$(( have + $(stat -c %s "$f") ))
+		k=$(( i % n ))
+		printf '%s' "${texts[k]}" >"$dir/post-$i.$ext"
+		have=$(( have + sizes[k] ))
 		i=$(( i + 1 ))
 	done
 	find "$dir" -type f -name "*.$ext" | sort -V | xargs cat >"$big"
@@ -41,7 +49,10 @@ measure() {
 	tail -n 1 "$out/time.txt"
 }
 
-printf '%-22s %9s %9s %9s %9s %9s %8s\n' input MB "j1 MB/s" "j$jobs MB/s" "peak MB" "rg MB/s" ratio
+# Columns: MB read; one job and $jobs jobs in MB/s and their ratio; peak memory of one job
+# against its limit (64 MB + 3 x the largest file); rg -P in MB/s; hypelint (one job) / rg.
+printf '%-20s %7s %8s %8s %6s %8s %8s %8s %8s\n' input MB "j1 MB/s" "j$jobs MB/s" "j-gain" "peak MB" "limit MB" "rg MB/s" "vs rg"
+declare -A secs
 for mb in $sizes; do
 	for spec in text:txt html:html markdown:md; do
 		fmt=${spec%%:*} ext=${spec##*:}
@@ -49,18 +60,34 @@ for mb in $sizes; do
 		for shape in files one; do
 			if [ $shape = files ]; then target=$out/$fmt-$mb; else target=$out/$fmt-$mb.$ext; fi
 			bytes=$(du -sb "$target" | cut -f1)
-			read -r t1 _ < <(measure "$HL" -j 1 --no-excerpt --fail-on=none "$target")
-			read -r tj kb < <(measure "$HL" -j "$jobs" --no-excerpt --fail-on=none "$target")
+			largest=$(find "$target" -type f -printf '%s\n' | sort -n | tail -n 1)
+			read -r t1 kb < <(measure "$HL" -j 1 --no-excerpt --fail-on=none "$target")
+			read -r tj _ < <(measure "$HL" -j "$jobs" --no-excerpt --fail-on=none "$target")
 			read -r tr _ < <(measure rg -P -i -c -f "$out/patterns.txt" "$target")
-			awk -v n="$fmt-$mb-$shape" -v b="$bytes" -v t1="$t1" -v tj="$tj" -v kb="$kb" -v tr="$tr" 'BEGIN {
+			secs[$fmt-$shape-$mb]=$t1
+			awk -v n="$fmt-$mb-$shape" -v b="$bytes" -v big="$largest" -v t1="$t1" -v tj="$tj" -v kb="$kb" -v tr="$tr" 'BEGIN {
 				mbs = b / 1048576; s1 = t1 > 0 ? mbs / t1 : 0; sj = tj > 0 ? mbs / tj : 0; sr = tr > 0 ? mbs / tr : 0
-				printf "%-22s %9.1f %9.1f %9.1f %9.1f %9.1f %7.2fx\n", n, mbs, s1, sj, kb / 1024, sr, (sr > 0 ? s1 / sr : 0) }'
+				printf "%-20s %7.1f %8.1f %8.1f %5.2fx %8.1f %8.1f %8.1f %7.2fx\n", n, mbs, s1, sj, (s1 > 0 ? sj / s1 : 0),
+					kb / 1024, 64 + 3 * big / 1048576, sr, (sr > 0 ? s1 / sr : 0) }'
 		done
 	done
+done
+# linearity: one job's time for 10 times the input
+prev=""
+for mb in $sizes; do
+	if [ -n "$prev" ]; then
+		for fmt in text html markdown; do
+			for shape in files one; do
+				awk -v n="$fmt-$shape" -v a="$prev" -v b="$mb" -v ta="${secs[$fmt-$shape-$prev]}" -v tb="${secs[$fmt-$shape-$mb]}" \
+					'BEGIN { if (ta > 0) printf "linearity %-16s %4s MB -> %4s MB: %5.1fx the input, %5.1fx the time\n", n, a, b, b / a, tb / ta }'
+			done
+		done
+	fi
+	prev=$mb
 done
 # start-up: load and JIT-compile every rule, lint an empty file
 : >"$out/empty.txt"
 start=$(date +%s%N)
 for _ in $(seq 20); do "$HL" "$out/empty.txt" 2>/dev/null; done
 end=$(date +%s%N)
-echo "start-up: $(( (end - start) / 20000000 )) ms (mean of 20 runs)"
+echo "start-up: $(( (end - start) / 20000 )) us (mean of 20 runs)"
