@@ -95,11 +95,12 @@ void hl_doc_block_end(hl_doc *doc)
 		doc->text.s[doc->text.len] = '\0';
 		while (doc->nanchors && doc->anchors[doc->nanchors - 1].prose >= doc->text.len)
 			doc->nanchors--;
-		for (i = 0; i < doc->nlinks; i++) {
-			if (doc->links[i].end > doc->text.len)
-				doc->links[i].end = doc->text.len;
-			if (doc->links[i].start > doc->text.len)
-				doc->links[i].start = doc->text.len;
+		/* links come in text order, one after another (one is open at a time), so only the
+		 * last ones can reach past the new end: never a walk over all of them */
+		for (i = doc->nlinks; i > 0 && doc->links[i - 1].end > doc->text.len; i--) {
+			doc->links[i - 1].end = doc->text.len;
+			if (doc->links[i - 1].start > doc->text.len)
+				doc->links[i - 1].start = doc->text.len;
 		}
 	}
 }
