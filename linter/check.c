@@ -17,6 +17,7 @@
 typedef struct subset {
 	size_t rule;
 	unsigned long long mask;
+	int anchored;    /* a document over 4 GiB runs a rule unanchored after one that did not */
 	pcre2_code *code;
 } subset;
 
@@ -25,12 +26,12 @@ typedef struct subsets {
 	size_t cap, n; /* open addressing; cap is a power of two */
 } subsets;
 
-static size_t sub_hash(size_t rule, unsigned long long mask)
+static size_t sub_hash(size_t rule, unsigned long long mask, int anchored)
 {
-	return (size_t)((mask * 0x9E3779B97F4A7C15ULL) ^ (rule * 0xC2B2AE3D27D4EB4FULL));
+	return (size_t)((mask * 0x9E3779B97F4A7C15ULL) ^ ((rule * 2 + (size_t)anchored) * 0xC2B2AE3D27D4EB4FULL));
 }
 
-static void sub_put(subsets *S, size_t rule, unsigned long long mask, pcre2_code *code);
+static void sub_put(subsets *S, size_t rule, unsigned long long mask, int anchored, pcre2_code *code);
 
 static void sub_grow(subsets *S)
 {
@@ -42,19 +43,19 @@ static void sub_grow(subsets *S)
 	S->v = hl_calloc(S->cap, sizeof *S->v);
 	for (i = 0; i < old.cap; i++)
 		if (old.v[i].code != NULL)
-			sub_put(S, old.v[i].rule, old.v[i].mask, old.v[i].code);
+			sub_put(S, old.v[i].rule, old.v[i].mask, old.v[i].anchored, old.v[i].code);
 	free(old.v);
 }
 
-static void sub_put(subsets *S, size_t rule, unsigned long long mask, pcre2_code *code)
+static void sub_put(subsets *S, size_t rule, unsigned long long mask, int anchored, pcre2_code *code)
 {
 	size_t i;
 
 	if ((S->n + 1) * 2 > S->cap)
 		sub_grow(S);
-	for (i = sub_hash(rule, mask) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
+	for (i = sub_hash(rule, mask, anchored) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
 		;
-	S->v[i] = (subset){rule, mask, code};
+	S->v[i] = (subset){rule, mask, anchored, code};
 	S->n++;
 }
 
@@ -69,8 +70,8 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 	PCRE2_SIZE off;
 
 	if (S->cap > 0)
-		for (i = sub_hash(ri, mask) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
-			if (S->v[i].rule == ri && S->v[i].mask == mask)
+		for (i = sub_hash(ri, mask, anchored) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
+			if (S->v[i].rule == ri && S->v[i].mask == mask && S->v[i].anchored == anchored)
 				return S->v[i].code;
 	for (k = 0; k < r->nitems; k++)
 		if (mask & (1ULL << k)) {
@@ -85,7 +86,7 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 		return anchored ? r->anchored : r->match;
 	if (hl_use_jit())
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-	sub_put(S, ri, mask, code); /* a rule's subsets are all anchored or none: no key needed */
+	sub_put(S, ri, mask, anchored, code);
 	return code;
 }
 
@@ -353,8 +354,7 @@ static int matches_link(run *R, const pcre2_code *re, size_t from, size_t end)
 	return 0;
 }
 
-/* Does re match in text[from, end), or in the target of a link that lies there? */
-static int matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
+int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
 {
 	size_t ms, me;
 	int rc = hl_run_match(R, re, from, end, from, &ms, &me);
@@ -364,11 +364,6 @@ static int matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
 	return matches_link(R, re, from, end);
 }
 
-int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
-{
-	return matches_in(R, re, from, end);
-}
-
 /* The same for a split regex (see hl_split): the rest of each part runs as it is, its
  * anchored regex at its candidates, and the whole regex on link targets. */
 static int split_matches_in(run *R, const pcre2_code *whole, const hl_split *sp, size_t from, size_t end)
@@ -376,7 +371,7 @@ static int split_matches_in(run *R, const pcre2_code *whole, const hl_split *sp,
 	size_t ms, me, i;
 
 	if (R->cands == NULL || sp->nparts == 0)
-		return matches_in(R, whole, from, end);
+		return hl_run_matches_in(R, whole, from, end);
 	for (i = 0; i < sp->nparts; i++) {
 		const hl_part *p = &sp->parts[i];
 		cursor c, *cur = hl_run_cursor(R, &c, p->start);
@@ -494,12 +489,12 @@ static void check_require(run *R, cursor *when)
 	f->message = render(r->message, f->match, NULL);
 }
 
-/* The regex to run for pattern or swap rule ri in a scope whose slot hits are h (NULL: no
- * prefilter), or NULL when no trigger of the rule is there. */
 /* Trigger hits are kept as bits: NW(n) words of 64 for n slots. */
 #define NW(n) (((n) + 63) / 64)
 #define HIT(h, i) ((h)[(i) / 64] >> ((i) % 64) & 1)
 
+/* The regex to run for pattern or swap rule ri in a scope whose slot hits are h (NULL: no
+ * prefilter), anchored or not, or NULL when no trigger of the rule is there. */
 static const pcre2_code *pick(hl_checker *ck, size_t ri, const uint64_t *h, int anchored)
 {
 	const hl_rule *r = &ck->rules->v[ri];

@@ -41,7 +41,7 @@ typedef struct hl_study {
 	pcre2_code *topic;   /* NULL when the study has no topic patterns */
 	char *topic_src;     /* the regex topic was compiled from */
 	size_t topic_start;  /* 1 + its start slot (hl_rules), or 0; then topic compiled anchored */
-	pcre2_code *topic_anchored;
+	const pcre2_code *topic_anchored; /* owned by the rules' cache */
 	const char *file;
 	unsigned long line, col;
 } hl_study;
@@ -56,7 +56,7 @@ typedef struct hl_kb {
 	pcre2_code *journal_re; /* every journal name and variant, case-sensitive, longest first */
 	char *journal_src;      /* the regex journal_re was compiled from */
 	size_t journal_start;   /* 1 + its start slot (hl_rules), or 0; then journal_re anchored */
-	pcre2_code *journal_anchored;
+	const pcre2_code *journal_anchored; /* owned by the rules' cache */
 } hl_kb;
 
 /* The journal whose name or variant is s[0..n) (spacing, dots and a leading "The" ignored), or -1. */

@@ -145,7 +145,6 @@ static void rule_release(hl_rule *r)
 	hl_triggers_release(&r->triggers);
 	hl_strs_free(r->items, r->nitems);
 	pcre2_code_free(r->match);
-	pcre2_code_free(r->anchored);
 	split_release(&r->when_split);
 	split_release(&r->unless_split);
 	split_release(&r->require_split);
@@ -234,12 +233,10 @@ static void kb_release(hl_kb *kb)
 		free(t->population);
 		free(t->source);
 		pcre2_code_free(t->topic);
-		pcre2_code_free(t->topic_anchored);
 		free(t->topic_src);
 	}
 	free(kb->studies);
 	pcre2_code_free(kb->journal_re);
-	pcre2_code_free(kb->journal_anchored);
 	free(kb->journal_src);
 	memset(kb, 0, sizeof *kb);
 }
@@ -1656,34 +1653,6 @@ static void jit(pcre2_code *code)
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
 }
 
-/* re compiled anchored and JIT-compiled (the JIT honours no PCRE2_ANCHORED given at match
- * time), or NULL. */
-static pcre2_code *compile_anchored(const char *re, int caseless)
-{
-	int ec;
-	PCRE2_SIZE off;
-	pcre2_code *code;
-
-	code = compile1(re, PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED |
-			    (caseless ? PCRE2_CASELESS : 0), &ec, &off);
-	jit(code);
-	return code;
-}
-
-/* Give regex src (compiled as *whole) a start slot when its start words are known: *start
- * and *anchored are set and the slot's words added; else *whole is JIT-compiled. */
-static void add_start(hl_rules *rules, hl_triggers **slots, size_t *cap, size_t *nslots, const char *src,
-		      int caseless, pcre2_code *whole, size_t *start, pcre2_code **anchored)
-{
-	HL_GROW(*slots, *cap, *nslots + 1);
-	hl_starts_from_regex(&(*slots)[*nslots], src);
-	if ((*slots)[*nslots].known && (*anchored = compile_anchored(src, caseless)) != NULL) {
-		*start = ++*nslots - rules->nslots;
-		return;
-	}
-	hl_triggers_release(&(*slots)[*nslots]);
-	jit(whole);
-}
 
 /* src compiled with flags and JIT-compiled, from the rules' cache (NULL: does not compile). */
 static compiled *cached(hl_rules *rules, const char *src, uint32_t flags)
@@ -1712,6 +1681,30 @@ static compiled *cached(hl_rules *rules, const char *src, uint32_t flags)
 	HL_GROW(K->v, K->cap, K->n + 1);
 	K->v[K->n] = (compiled){hl_buf_detach(&key), code, 0};
 	return &K->v[K->n++];
+}
+
+/*
+ * Give regex src (compiled as *whole) a start slot when its start words are known: *start
+ * is set, *anchored gets src compiled anchored (the JIT honours no PCRE2_ANCHORED given at
+ * match time; the cache owns it) and the slot's words are added. Else *whole is
+ * JIT-compiled, to run as it is.
+ */
+static void add_start(hl_rules *rules, hl_triggers **slots, size_t *cap, size_t *nslots, const char *src,
+		      int caseless, pcre2_code *whole, size_t *start, const pcre2_code **anchored)
+{
+	compiled *c;
+
+	HL_GROW(*slots, *cap, *nslots + 1);
+	hl_starts_from_regex(&(*slots)[*nslots], src);
+	if ((*slots)[*nslots].known &&
+	    (c = cached(rules, src, PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED |
+				    (caseless ? PCRE2_CASELESS : 0))) != NULL) {
+		*anchored = c->code;
+		*start = ++*nslots - rules->nslots;
+		return;
+	}
+	hl_triggers_release(&(*slots)[*nslots]);
+	jit(whole);
 }
 
 /*

@@ -87,7 +87,7 @@ typedef struct hl_rule {
 	/* 1 + the start slot (see hl_starts_from_regex) of match (require rules: of when), or 0
 	 * where a match could begin anywhere; then the regex compiled anchored */
 	size_t start;
-	pcre2_code *anchored;
+	const pcre2_code *anchored; /* owned by the rules' cache */
 	hl_split when_split, unless_split, require_split;
 	enum hl_kind kind;
 	enum hl_severity severity;
