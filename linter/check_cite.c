@@ -404,7 +404,8 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 		return;
 	/* the author-year citations of the unit, found once */
 	size_t cites[8][3], ncites = 0, c;
-	for (at = from; ncites < 8 && may_cite(R, from, end) && cm(R, C->re[RE_CITE], from, end, at, ov); at = ov[1]) {
+	int bracket = may_cite(R, from, end);
+	for (at = from; bracket && ncites < 8 && cm(R, C->re[RE_CITE], from, end, at, ov); at = ov[1]) {
 		size_t s = ov[2] != (size_t)-1 ? ov[2] : ov[6], e = ov[2] != (size_t)-1 ? ov[3] : ov[7];
 		size_t y = ov[2] != (size_t)-1 ? ov[4] : ov[8];
 		if (s != (size_t)-1 && y != (size_t)-1) {
