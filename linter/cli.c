@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -631,7 +632,8 @@ static void collect(ctx *C, joblist *L, const char *path)
 typedef struct pool {
 	ctx *C;
 	joblist *L;
-	size_t next;
+	size_t next;      /* the next job to take */
+	size_t waiting;   /* the job the main thread is blocked on, or SIZE_MAX */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 } pool;
@@ -648,45 +650,74 @@ static void profile_release(profile *P)
 	free(P->sev);
 }
 
+/* The index of the next job to run, or L->n when none is left. */
+static size_t take(pool *P)
+{
+	size_t i;
+
+	pthread_mutex_lock(&P->mu);
+	i = P->next < P->L->n ? P->next++ : P->L->n;
+	pthread_mutex_unlock(&P->mu);
+	return i;
+}
+
+/* Mark job i done, waking the main thread only if it waits for this very job. */
+static void finish(pool *P, size_t i)
+{
+	pthread_mutex_lock(&P->mu);
+	P->L->v[i].done = 1;
+	if (P->waiting == i)
+		pthread_cond_signal(&P->cv);
+	pthread_mutex_unlock(&P->mu);
+}
+
+static int is_done(pool *P, size_t i)
+{
+	int d;
+
+	pthread_mutex_lock(&P->mu);
+	d = P->L->v[i].done;
+	pthread_mutex_unlock(&P->mu);
+	return d;
+}
+
 static void *worker(void *arg)
 {
 	pool *P = arg;
 	hl_checker ck;
 	profile prof;
+	size_t i;
 
 	hl_checker_init(&ck, &P->C->rules, P->C->o.match_limit, P->C->o.depth_limit);
 	profile_init(&prof, &P->C->rules);
-	for (;;) {
-		size_t i;
-		pthread_mutex_lock(&P->mu);
-		i = P->next++;
-		pthread_mutex_unlock(&P->mu);
-		if (i >= P->L->n)
-			break;
+	while ((i = take(P)) < P->L->n) {
 		run_job(P->C, &ck, &prof, &P->L->v[i], NULL, NULL);
-		pthread_mutex_lock(&P->mu);
-		P->L->v[i].done = 1;
-		pthread_cond_broadcast(&P->cv);
-		pthread_mutex_unlock(&P->mu);
+		finish(P, i);
 	}
 	hl_checker_release(&ck);
 	profile_release(&prof);
 	return NULL;
 }
 
+/*
+ * With N jobs, N - 1 worker threads and the main thread take files in turn. Between its
+ * own files the main thread prints every finished file that is next in order, so the
+ * output is that of a serial run; a file it takes when all before it are printed it
+ * writes straight out. It blocks only at the end, for the files still being linted.
+ */
 static void run_jobs(ctx *C, joblist *L)
 {
-	size_t nthreads = C->o.jobs, i, started = 0;
+	size_t nthreads = C->o.jobs, i, started = 0, shown = 0;
 	pthread_t *tids;
+	hl_checker ck;
+	profile prof;
 	pool P;
 
 	if (nthreads > L->n)
 		nthreads = L->n;
+	hl_checker_init(&ck, &C->rules, C->o.match_limit, C->o.depth_limit);
+	profile_init(&prof, &C->rules);
 	if (nthreads <= 1) {
-		hl_checker ck;
-		profile prof;
-		hl_checker_init(&ck, &C->rules, C->o.match_limit, C->o.depth_limit);
-		profile_init(&prof, &C->rules);
 		for (i = 0; i < L->n; i++) {
 			run_job(C, &ck, &prof, &L->v[i], C->out, C->err);
 			emit(C, &L->v[i]);
@@ -698,30 +729,42 @@ static void run_jobs(ctx *C, joblist *L)
 	memset(&P, 0, sizeof P);
 	P.C = C;
 	P.L = L;
+	P.waiting = SIZE_MAX;
 	pthread_mutex_init(&P.mu, NULL);
 	pthread_cond_init(&P.cv, NULL);
-	tids = hl_calloc(nthreads, sizeof *tids);
-	for (i = 0; i < nthreads; i++)
+	tids = hl_calloc(nthreads - 1, sizeof *tids);
+	for (i = 0; i + 1 < nthreads; i++) /* with no thread to be had, the main one does it all */
 		if (pthread_create(&tids[i], NULL, worker, &P) == 0)
 			started++;
 		else
 			break;
-	if (started == 0) { /* no threads to be had: do it here */
-		free(tids);
-		C->o.jobs = 1;
-		run_jobs(C, L);
-		return;
+	while ((i = take(&P)) < L->n) {
+		while (shown < i && is_done(&P, shown))
+			emit(C, &L->v[shown++]);
+		if (shown == i) {
+			run_job(C, &ck, &prof, &L->v[i], C->out, C->err);
+			finish(&P, i);
+			emit(C, &L->v[shown++]);
+		} else {
+			run_job(C, &ck, &prof, &L->v[i], NULL, NULL);
+			finish(&P, i);
+		}
 	}
-	for (i = 0; i < L->n; i++) {
+	for (; shown < L->n; shown++) {
 		pthread_mutex_lock(&P.mu);
-		while (!L->v[i].done)
+		while (!L->v[shown].done) {
+			P.waiting = shown;
 			pthread_cond_wait(&P.cv, &P.mu);
+		}
+		P.waiting = SIZE_MAX;
 		pthread_mutex_unlock(&P.mu);
-		emit(C, &L->v[i]);
+		emit(C, &L->v[shown]);
 	}
 	for (i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	free(tids);
+	hl_checker_release(&ck);
+	profile_release(&prof);
 	pthread_mutex_destroy(&P.mu);
 	pthread_cond_destroy(&P.cv);
 }

@@ -46,6 +46,12 @@ typedef struct hl_study {
 	unsigned long line, col;
 } hl_study;
 
+/* A journal name or variant, normalised as hl_kb_journal compares names. */
+typedef struct hl_journal_name {
+	char *norm;
+	size_t journal;
+} hl_journal_name;
+
 typedef struct hl_kb {
 	hl_publisher *pubs;
 	size_t npubs, pubs_cap;
@@ -57,6 +63,8 @@ typedef struct hl_kb {
 	char *journal_src;      /* the regex journal_re was compiled from */
 	size_t journal_start;   /* 1 + its start slot (hl_rules), or 0; then journal_re anchored */
 	const pcre2_code *journal_anchored; /* owned by the rules' cache */
+	hl_journal_name *names; /* every name of every journal, by norm then journal */
+	size_t nnames;
 } hl_kb;
 
 /* The journal whose name or variant is s[0..n) (spacing, dots and a leading "The" ignored), or -1. */

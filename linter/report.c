@@ -35,7 +35,9 @@ static size_t back_chars(const char *d, size_t lo, size_t off, size_t n)
 	return off;
 }
 
-static void excerpt(FILE *out, poscache *pc, size_t start, size_t end, const hl_report_opts *o)
+/* The excerpt is built in b and written with one call: character-by-character stdio takes
+ * a lock per call once worker threads exist. */
+static void excerpt(FILE *out, hl_buf *b, poscache *pc, size_t start, size_t end, const hl_report_opts *o)
 {
 	const hl_source *src = pc->src;
 	size_t line, col, ls, le, i, n, w;
@@ -56,39 +58,50 @@ static void excerpt(FILE *out, poscache *pc, size_t start, size_t end, const hl_
 		ls = ws;
 		le = we;
 	}
-	fprintf(out, " %5zu | %s", line, cut_left ? "..." : "");
+	b->len = 0;
+	hl_buf_addf(b, " %5zu | %s", line, cut_left ? "..." : "");
 	for (i = ls; i < le;) {
 		unsigned char c = (unsigned char)d[i];
-		size_t l = hl_utf8_len((const unsigned char *)d + i, le - i);
+		size_t l;
+		if (c >= 0x20 && c < 0x7f) { /* a run of printable ASCII */
+			size_t j = i + 1;
+			while (j < le && (unsigned char)d[j] >= 0x20 && (unsigned char)d[j] < 0x7f)
+				j++;
+			hl_buf_add(b, d + i, j - i);
+			i = j;
+			continue;
+		}
+		l = hl_utf8_len((const unsigned char *)d + i, le - i);
 		if (l == 0) { /* an invalid byte: show U+FFFD, one column like its count */
-			fputs("\xEF\xBF\xBD", out);
+			hl_buf_adds(b, "\xEF\xBF\xBD");
 			i++;
 		} else if (l == 1) {
-			fputc((c < 0x20 && c != '\t') || c == 0x7f ? ' ' : c, out);
+			hl_buf_addc(b, (char)((c < 0x20 && c != '\t') || c == 0x7f ? ' ' : c));
 			i++;
 		} else {
-			fwrite(d + i, 1, l, out);
+			hl_buf_add(b, d + i, l);
 			i += l;
 		}
 	}
-	fprintf(out, "%s\n       | %s", cut_right ? "..." : "", cut_left ? "   " : "");
+	hl_buf_addf(b, "%s\n       | %s", cut_right ? "..." : "", cut_left ? "   " : "");
 	/* pad with the line's own tabs so that the caret lines up */
 	for (i = ls; i < start && i < le;) {
 		size_t l = hl_utf8_len((const unsigned char *)d + i, le - i);
-		fputc(d[i] == '\t' ? '\t' : ' ', out);
+		hl_buf_addc(b, d[i] == '\t' ? '\t' : ' ');
 		i += l ? l : 1;
 	}
 	if (end > le)
 		end = le;
 	n = end > start ? hl_utf8_count(d + start, end - start) : 1;
 	if (o->color)
-		fputs(C_GREEN, out);
-	fputc('^', out);
+		hl_buf_adds(b, C_GREEN);
+	hl_buf_addc(b, '^');
 	for (w = 1; w < n; w++)
-		fputc('~', out);
+		hl_buf_addc(b, '~');
 	if (o->color)
-		fputs(C_OFF, out);
-	fputc('\n', out);
+		hl_buf_adds(b, C_OFF);
+	hl_buf_addc(b, '\n');
+	fwrite(b->s, 1, b->len, out);
 }
 
 static void location(FILE *out, poscache *pc, size_t off, const hl_report_opts *o)
@@ -103,6 +116,7 @@ void hl_report_gcc(FILE *out, const hl_source *src, const hl_results *r, const h
 {
 	size_t i, j;
 	poscache pc = {src, 0, 0, 0};
+	hl_buf b = HL_BUF_INIT;
 
 	for (i = 0; i < r->n; i++) {
 		const hl_result *x = &r->v[i];
@@ -110,13 +124,14 @@ void hl_report_gcc(FILE *out, const hl_source *src, const hl_results *r, const h
 		fprintf(out, "%s%s:%s %s [%s]\n", o->color ? sev_color[x->severity] : "",
 			hl_severity_name(x->severity), o->color ? C_OFF : "", x->message, x->rule_id);
 		if (o->excerpt)
-			excerpt(out, &pc, x->start, x->end, o);
+			excerpt(out, &b, &pc, x->start, x->end, o);
 		for (j = 0; j < x->nnotes; j++) {
 			location(out, &pc, x->notes[j].start, o);
 			fprintf(out, "%snote:%s %s\n", o->color ? C_CYAN : "", o->color ? C_OFF : "",
 				x->notes[j].message);
 			if (o->excerpt)
-				excerpt(out, &pc, x->notes[j].start, x->notes[j].end, o);
+				excerpt(out, &b, &pc, x->notes[j].start, x->notes[j].end, o);
 		}
 	}
+	hl_buf_release(&b);
 }

@@ -238,6 +238,9 @@ static void kb_release(hl_kb *kb)
 	free(kb->studies);
 	pcre2_code_free(kb->journal_re);
 	free(kb->journal_src);
+	for (i = 0; i < kb->nnames; i++)
+		free(kb->names[i].norm);
+	free(kb->names);
 	memset(kb, 0, sizeof *kb);
 }
 
@@ -1501,23 +1504,52 @@ static void norm_name(hl_buf *b, const char *s, size_t n)
 
 long hl_kb_journal(const hl_kb *kb, const char *s, size_t n)
 {
-	hl_buf want = HL_BUF_INIT, have = HL_BUF_INIT;
-	size_t i, v;
+	hl_buf want = HL_BUF_INIT;
+	size_t lo = 0, hi = kb->nnames;
 	long found = -1;
 
 	norm_name(&want, s, n);
-	for (i = 0; i < kb->njournals && found < 0; i++) {
-		const hl_journal *j = &kb->journals[i];
-		for (v = 0; v <= j->nvariants && found < 0; v++) {
-			const char *name = v == 0 ? j->name : j->variants[v - 1];
-			norm_name(&have, name, strlen(name));
-			if (want.s && have.s && !strcmp(want.s, have.s))
-				found = (long)i;
-		}
+	if (want.s == NULL)
+		return -1;
+	while (lo < hi) { /* the first name not below want */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(kb->names[mid].norm, want.s) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	if (lo < kb->nnames && !strcmp(kb->names[lo].norm, want.s))
+		found = (long)kb->names[lo].journal;
 	hl_buf_release(&want);
-	hl_buf_release(&have);
 	return found;
+}
+
+static int cmp_journal_name(const void *a, const void *b)
+{
+	const hl_journal_name *x = a, *y = b;
+	int c = strcmp(x->norm, y->norm);
+	return c ? c : x->journal < y->journal ? -1 : x->journal > y->journal;
+}
+
+/* The sorted table of normalised names that hl_kb_journal searches. */
+static void kb_index_names(hl_kb *kb)
+{
+	size_t i, v, cap = 0;
+
+	for (i = 0; i < kb->njournals; i++)
+		for (v = 0; v <= kb->journals[i].nvariants; v++) {
+			const char *name = v == 0 ? kb->journals[i].name : kb->journals[i].variants[v - 1];
+			hl_buf b = HL_BUF_INIT;
+			if (name == NULL)
+				continue;
+			norm_name(&b, name, strlen(name));
+			if (b.s == NULL)
+				continue;
+			HL_GROW(kb->names, cap, kb->nnames + 1);
+			kb->names[kb->nnames++] = (hl_journal_name){hl_buf_detach(&b), i};
+		}
+	if (kb->nnames > 1)
+		qsort(kb->names, kb->nnames, sizeof *kb->names, cmp_journal_name);
 }
 
 int hl_kb_same_journal(const hl_kb *kb, size_t a, size_t b)
@@ -1568,6 +1600,7 @@ static void kb_resolve(compiler *C)
 	char **names = NULL;
 	size_t nnames = 0, cap = 0, i, j, k;
 
+	kb_index_names(kb);
 	for (i = 0; i < kb->npubs; i++)
 		for (j = 0; j < i; j++)
 			if (kb->pubs[i].id && kb->pubs[j].id && !strcmp(kb->pubs[i].id, kb->pubs[j].id))
