@@ -224,6 +224,8 @@ char *hl_render(const char *tmpl, const char *match, const char *const *vars)
 		}
 		hl_buf_addc(&b, *p);
 	}
+	if (b.s != NULL && b.cap > b.len + 1) /* it is kept until the file is reported */
+		b.s = hl_realloc(b.s, b.len + 1);
 	return hl_buf_detach(&b);
 }
 
@@ -518,18 +520,75 @@ static const pcre2_code *pick(hl_checker *ck, size_t ri, const uint64_t *h, int 
 	return mask == full ? whole : sub_get(ck, ri, mask, anchored);
 }
 
+/* Rules that look at the whole document at once: the rest run sentence by sentence or
+ * paragraph by paragraph. */
+static int whole_doc(const hl_rule *r)
+{
+	return r->kind == HL_KIND_REQUIRE || r->kind == HL_KIND_CITATION || r->scope == HL_SCOPE_DOCUMENT;
+}
+
+static void keep_split(unsigned char *keep, const hl_split *sp)
+{
+	size_t k;
+
+	for (k = 0; k < sp->nparts; k++)
+		if (sp->parts[k].start)
+			keep[sp->parts[k].start - 1] = 1;
+}
+
+/* Which start slots the whole-document checks read: their candidates are kept for the
+ * whole text, while the others are dropped chunk by chunk. */
+static unsigned char *doc_slots(const hl_rules *rules)
+{
+	unsigned char *keep = hl_calloc(rules->nstarts + 1, 1);
+	size_t i;
+
+	for (i = 0; i < rules->n; i++) {
+		const hl_rule *r = &rules->v[i];
+		if (!whole_doc(r))
+			continue;
+		if (r->start)
+			keep[r->start - 1] = 1;
+		keep_split(keep, &r->when_split);
+		keep_split(keep, &r->unless_split);
+		keep_split(keep, &r->require_split);
+	}
+	if (rules->kb.journal_start)
+		keep[rules->kb.journal_start - 1] = 1;
+	for (i = 0; i < rules->kb.nstudies; i++)
+		if (rules->kb.studies[i].topic_start)
+			keep[rules->kb.studies[i].topic_start - 1] = 1;
+	return keep;
+}
+
+static int runs(const hl_checker *ck, const hl_rule *only, size_t i)
+{
+	const hl_rule *r = &ck->rules->v[i];
+
+	return only != NULL ? r == only : ck->enabled != NULL ? ck->enabled[i] : r->enabled;
+}
+
+/*
+ * A long document is checked a chunk of whole paragraphs at a time: the trigger bits of
+ * its sentences and paragraphs and the candidates of start words are those of one chunk,
+ * so that their memory does not grow with the document. Only the whole-document checks,
+ * which come last, need candidates from all of it.
+ */
+#define CHUNK_BYTES (1u << 20)
+
 void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings *out)
 {
 	const hl_rules *rules = ck->rules;
 	run R;
-	size_t i, u;
+	size_t i, u, b0 = 0, s0 = 0;
 
 	/* which rules (or alternatives: slots) each sentence, block and the whole text could
 	 * match, from their trigger words; and where each regex can begin, from its start words */
 	size_t ns = rules->nslots;
 	size_t nw = NW(ns);
-	uint64_t *hit = NULL, *bhit = NULL, *dhit = NULL;
-	unsigned char *scratch = NULL;
+	uint64_t *hit = NULL, *bhit = NULL, *dhit = NULL, *chit = NULL;
+	size_t hit_cap = 0, bhit_cap = 0;
+	unsigned char *scratch = NULL, *keep = NULL, *gave_up = hl_calloc(rules->n + 1, 1);
 	hl_cands *cands = NULL;
 	const pcre2_code *re;
 
@@ -538,32 +597,83 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	R.doc = doc;
 	R.out = out;
 	if (ck->prefilter) {
-		hit = hl_calloc(doc->nsentences * nw + 1, sizeof *hit);
-		bhit = hl_calloc(doc->nblocks * nw + 1, sizeof *bhit);
 		dhit = hl_calloc(nw + 1, sizeof *dhit);
+		chit = hl_calloc(nw + 1, sizeof *chit);
 		scratch = hl_calloc(ns + 1, 1);
-		if (doc->text.len <= UINT32_MAX) /* candidate offsets are 32-bit */
+		if (doc->text.len <= UINT32_MAX) { /* candidate offsets are 32-bit */
 			cands = hl_calloc(rules->nstarts + 1, sizeof *cands);
-		R.cands = cands;
-		for (u = 0; u < doc->nsentences; u++) {
-			const hl_span *sp = &doc->sentences[u];
-			uint64_t *h = hit + u * nw, *b = bhit + sp->block * nw;
-			size_t k;
-			memset(scratch, 0, ns);
-			hl_trigger_index_scan_at(rules->triggers, doc->text.s, sp->start, sp->end, scratch, ns, cands);
-			for (k = 0; k < ns; k++)
-				if (scratch[k])
-					h[k / 64] |= 1ULL << (k % 64);
-			for (k = 0; k < nw; k++) {
-				b[k] |= h[k];
-				dhit[k] |= h[k];
-			}
+			keep = doc_slots(rules);
 		}
+		R.cands = cands;
+	}
+	while (b0 < doc->nblocks) {
+		size_t b1 = b0, s1 = s0;
+		/* the chunk: blocks [b0, b1), sentences [s0, s1) */
+		while (b1 < doc->nblocks && (b1 == b0 || doc->blocks[b1].end - doc->blocks[b0].start <= CHUNK_BYTES))
+			b1++;
+		while (s1 < doc->nsentences && doc->sentences[s1].block < b1)
+			s1++;
+		if (ck->prefilter) {
+			HL_GROW(hit, hit_cap, (s1 - s0) * nw + 1);
+			HL_GROW(bhit, bhit_cap, (b1 - b0) * nw + 1);
+			memset(hit, 0, ((s1 - s0) * nw + 1) * sizeof *hit);
+			memset(bhit, 0, ((b1 - b0) * nw + 1) * sizeof *bhit);
+			memset(chit, 0, (nw + 1) * sizeof *chit);
+			for (i = 0; cands != NULL && i < rules->nstarts; i++)
+				if (!keep[i])
+					cands[i].n = 0;
+			for (u = s0; u < s1; u++) {
+				const hl_span *sp = &doc->sentences[u];
+				uint64_t *h = hit + (u - s0) * nw, *bh = bhit + (sp->block - b0) * nw;
+				size_t k;
+				memset(scratch, 0, ns);
+				hl_trigger_index_scan_at(rules->triggers, doc->text.s, sp->start, sp->end, scratch, ns, cands);
+				for (k = 0; k < ns; k++)
+					if (scratch[k])
+						h[k / 64] |= 1ULL << (k % 64);
+				for (k = 0; k < nw; k++) {
+					bh[k] |= h[k];
+					chit[k] |= h[k];
+				}
+			}
+			for (i = 0; i < nw; i++)
+				dhit[i] |= chit[i];
+		}
+		for (i = 0; i < rules->n; i++) {
+			const hl_rule *r = &rules->v[i];
+			cursor c0, *cur;
+			if (!runs(ck, only, i) || whole_doc(r) || gave_up[i])
+				continue;
+			R.rule = r;
+			R.rule_index = i;
+			R.limit_hit = 0;
+			cur = hl_run_cursor(&R, &c0, r->start);
+			if (pick(ck, i, chit, cur != NULL) == NULL)
+				continue;
+			if (r->scope == HL_SCOPE_SENTENCE) {
+				for (u = s0; u < s1 && !R.limit_hit; u++) {
+					const hl_span *sp = &doc->sentences[u];
+					size_t uend = sp->end;
+					if ((re = pick(ck, i, hit ? hit + (u - s0) * nw : NULL, cur != NULL)) == NULL)
+						continue;
+					if (r->unless_next && u + 1 < doc->nsentences && doc->sentences[u + 1].block == sp->block)
+						uend = doc->sentences[u + 1].end;
+					check_unit(&R, re, cur, sp->start, sp->end, uend);
+				}
+			} else {
+				for (u = b0; u < b1 && !R.limit_hit; u++)
+					if ((re = pick(ck, i, bhit ? bhit + (u - b0) * nw : NULL, cur != NULL)) != NULL)
+						check_unit(&R, re, cur, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
+			}
+			gave_up[i] = (unsigned char)R.limit_hit; /* one report of a limit per rule and file */
+		}
+		b0 = b1;
+		s0 = s1;
 	}
 	for (i = 0; i < rules->n; i++) {
 		const hl_rule *r = &rules->v[i];
 		cursor c0, *cur;
-		if (only != NULL ? r != only : !(ck->enabled != NULL ? ck->enabled[i] : r->enabled))
+		if (!runs(ck, only, i) || !whole_doc(r))
 			continue;
 		R.rule = r;
 		R.rule_index = i;
@@ -578,39 +688,20 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			continue;
 		}
 		cur = hl_run_cursor(&R, &c0, r->start);
-		if (pick(ck, i, dhit, cur != NULL) == NULL)
-			continue;
-		switch (r->scope) {
-		case HL_SCOPE_SENTENCE:
-			for (u = 0; u < doc->nsentences && !R.limit_hit; u++) {
-				const hl_span *sp = &doc->sentences[u];
-				size_t uend = sp->end;
-				if ((re = pick(ck, i, hit ? hit + u * nw : NULL, cur != NULL)) == NULL)
-					continue;
-				if (r->unless_next && u + 1 < doc->nsentences && doc->sentences[u + 1].block == sp->block)
-					uend = doc->sentences[u + 1].end;
-				check_unit(&R, re, cur, sp->start, sp->end, uend);
-			}
-			break;
-		case HL_SCOPE_PARAGRAPH:
-			for (u = 0; u < doc->nblocks && !R.limit_hit; u++)
-				if ((re = pick(ck, i, bhit ? bhit + u * nw : NULL, cur != NULL)) != NULL)
-					check_unit(&R, re, cur, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
-			break;
-		case HL_SCOPE_DOCUMENT:
-			if ((re = pick(ck, i, dhit, cur != NULL)) != NULL)
-				check_unit(&R, re, cur, 0, doc->text.len, doc->text.len);
-			break;
-		}
+		if ((re = pick(ck, i, dhit, cur != NULL)) != NULL)
+			check_unit(&R, re, cur, 0, doc->text.len, doc->text.len);
 	}
 	hl_cite_release(&R);
 	for (i = 0; cands != NULL && i < rules->nstarts; i++)
 		free(cands[i].v);
 	free(cands);
+	free(keep);
 	free(hit);
 	free(bhit);
 	free(dhit);
+	free(chit);
 	free(scratch);
+	free(gave_up);
 }
 
 /* ---- suppressions ---- */

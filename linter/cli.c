@@ -484,11 +484,14 @@ static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src
 	memset(&f, 0, sizeof f);
 	hl_check_doc(ck, &doc, NULL, &f);
 	hl_check_suppress(ck, &doc, &f);
+	if (o->format != HL_OUT_HTML) /* findings point into the source: the prose can go */
+		hl_doc_release(&doc);
 	for (i = 0; i < f.n; i++)
 		if (f.v[i].rule != NULL)
 			f.v[i].severity = P->sev[f.v[i].rule - C->rules.v];
 	hl_findings_sort(&f);
-	hl_results_add(&res, src, &f, J->index);
+	hl_results_add(&res, src, &f, J->index,
+		       C->nbaseline || o->write_baseline != NULL || o->format != HL_OUT_GCC);
 	hl_findings_release(&f);
 	if (C->nbaseline)
 		drop_baselined(C, J, &res);
@@ -505,7 +508,8 @@ static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src
 		hl_report_gcc(out, src, &res, &ro);
 		hl_results_release(&res);
 	}
-	hl_doc_release(&doc);
+	if (o->format == HL_OUT_HTML)
+		hl_doc_release(&doc);
 }
 
 /* Lint one file. With out and err NULL the output is buffered in the job (parallel runs);

@@ -116,7 +116,7 @@ static void range_of(hl_poscache *pc, size_t start, size_t end, hl_range *r)
 	r->end_byte_col = (end > ls ? end - ls : 0) + 1;
 }
 
-void hl_results_add(hl_results *out, const hl_source *src, hl_findings *f, size_t file)
+void hl_results_add(hl_results *out, const hl_source *src, hl_findings *f, size_t file, int fingerprints)
 {
 	hl_poscache pc = {src, 0, 0, 0};
 	size_t first = out->n, i, j, nth;
@@ -152,6 +152,8 @@ void hl_results_add(hl_results *out, const hl_source *src, hl_findings *f, size_
 			}
 		}
 	}
+	if (!fingerprints)
+		return;
 	/* the same key n times in a file: number them in order of position */
 	keys = hl_calloc(f->n ? f->n : 1, sizeof *keys);
 	for (i = 0; i < f->n; i++) {

@@ -58,9 +58,10 @@ typedef struct hl_results {
  * Resolve the (sorted) findings of one source into out, taking their strings.
  * A fingerprint hashes the file name, the rule, the matched text (case and
  * white space folded) and how many identical findings come before it in the
- * file: it survives edits anywhere else in the file.
+ * file: it survives edits anywhere else in the file. With fingerprints 0 (the gcc format
+ * with no baseline shows none) they are left empty.
  */
-void hl_results_add(hl_results *out, const hl_source *src, hl_findings *f, size_t file);
+void hl_results_add(hl_results *out, const hl_source *src, hl_findings *f, size_t file, int fingerprints);
 /* Append every result of from to to (from is left empty). */
 void hl_results_move(hl_results *to, hl_results *from);
 void hl_results_release(hl_results *r);
