@@ -1,7 +1,7 @@
 /* extract_html.c - the prose of an HTML page via libxml2, aligned back to the source bytes. */
 #include <ctype.h>
 #include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
+#include <libxml/parserInternals.h>
 #include <string.h>
 #include <strings.h>
 
@@ -9,12 +9,14 @@
 #include "html.h"
 
 /*
- * libxml2 gives the tree with entities decoded but no source offsets. We walk
- * the tree in document order and move a cursor through the source beside it:
- * each text node is matched against the source, skipping tags and comments
- * and decoding entities, so that every prose byte gets its exact offset.
- * Where the two disagree (libxml2 repaired broken markup), the rest of that
- * text node maps to the cursor: positions stay close, nothing is lost.
+ * libxml2's HTML parser reports elements and text with entities decoded but no
+ * source offsets. We take its SAX events (no tree is built: a page costs no
+ * memory beyond its prose) in document order and move a cursor through the
+ * source beside them: each piece of text is matched against the source,
+ * skipping tags and comments and decoding entities, so that every prose byte
+ * gets its exact offset. Where the two disagree (libxml2 repaired broken
+ * markup), the rest of that text maps to the cursor: positions stay close,
+ * nothing is lost.
  */
 
 typedef struct hx {
@@ -22,6 +24,7 @@ typedef struct hx {
 	const char *d;
 	size_t cur, end;
 	int skip;         /* inside code, pre, ...: align but do not emit */
+	int raw;          /* 1 + elements open inside a raw-text element (script, ...), or 0 */
 } hx;
 
 enum cat { CAT_INLINE, CAT_BLOCK, CAT_SKIP, CAT_RAW, CAT_LINK, CAT_BREAK };
@@ -63,12 +66,12 @@ static const struct {
 	{"center", CAT_BLOCK, HL_BLOCK_PARA}, {"menu", CAT_BLOCK, HL_BLOCK_PARA},
 };
 
-static int category(const xmlNode *n, enum hl_block_kind *kind)
+static int category(const char *name, enum hl_block_kind *kind)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof elements / sizeof elements[0]; i++)
-		if (!strcmp((const char *)n->name, elements[i].name)) {
+		if (!strcmp(name, elements[i].name)) {
 			*kind = elements[i].kind;
 			return elements[i].cat;
 		}
@@ -323,22 +326,30 @@ static int attr_range(const char *d, size_t ts, size_t te, const char *name, siz
 	return 0;
 }
 
-/* Read attribute `attr` of element n as a block of prose, aligned to its value in the source. */
-static void attr_prose(hx *X, xmlNode *n, const char *attr, const char *must_name)
+/* The value of attribute name among a start tag's attributes (name, value, ..., NULL), ""
+ * for one without a value, or NULL. */
+static const char *attr(const xmlChar **atts, const char *name)
 {
-	xmlChar *val = xmlGetProp(n, (const xmlChar *)attr);
-	size_t p = X->cur, tl = strlen((const char *)n->name);
+	size_t i;
+
+	for (i = 0; atts != NULL && atts[i] != NULL; i += 2)
+		if (!strcmp((const char *)atts[i], name))
+			return atts[i + 1] != NULL ? (const char *)atts[i + 1] : "";
+	return NULL;
+}
+
+/* Read attribute `attr` of element name as a block of prose, aligned to its value in the source. */
+static void attr_prose(hx *X, const char *name, const xmlChar **atts, const char *at, const char *must_name)
+{
+	const char *val = attr(atts, at);
+	size_t p = X->cur, tl = strlen(name);
 
 	if (val == NULL)
 		return;
 	if (must_name != NULL) { /* only <meta name="description">, not og:description and the like */
-		xmlChar *nm = xmlGetProp(n, (const xmlChar *)"name");
-		int fits = nm != NULL && !strcasecmp((const char *)nm, must_name);
-		xmlFree(nm);
-		if (!fits) {
-			xmlFree(val);
+		const char *nm = attr(atts, "name");
+		if (nm == NULL || strcasecmp(nm, must_name) != 0)
 			return;
-		}
 	}
 	while (p < X->end) {
 		const char *lt = memchr(X->d + p, '<', X->end - p);
@@ -351,15 +362,15 @@ static void attr_prose(hx *X, xmlNode *n, const char *attr, const char *must_nam
 			p = ts + 1;
 			continue;
 		}
-		if (!strncasecmp(X->d + ts + 1, (const char *)n->name, tl) && !isalnum((unsigned char)X->d[ts + 1 + tl]) &&
+		if (!strncasecmp(X->d + ts + 1, name, tl) && !isalnum((unsigned char)X->d[ts + 1 + tl]) &&
 		    (must_name == NULL || (attr_range(X->d, ts, te, "name", &ns, &ne) && ne - ns == strlen(must_name) &&
 					   !strncasecmp(X->d + ns, must_name, ne - ns))) &&
-		    attr_range(X->d, ts, te, attr, &vs, &ve)) {
+		    attr_range(X->d, ts, te, at, &vs, &ve)) {
 			size_t save = X->end;
 			hl_doc_block_begin(X->doc, HL_BLOCK_OTHER);
 			X->cur = vs;
 			X->end = ve;
-			align(X, (const char *)val, strlen((const char *)val), 1);
+			align(X, val, strlen(val), 1);
 			X->end = save;
 			X->cur = te;
 			hl_doc_block_end(X->doc);
@@ -367,7 +378,6 @@ static void attr_prose(hx *X, xmlNode *n, const char *attr, const char *must_nam
 		}
 		p = te;
 	}
-	xmlFree(val);
 }
 
 static void comment(hx *X)
@@ -387,68 +397,85 @@ static void comment(hx *X)
 	}
 }
 
-static int enter(hx *X, xmlNode *n)
-{
-	enum hl_block_kind kind = HL_BLOCK_PARA;
-	xmlChar *href;
+/* The SAX callbacks: ctx is the parser, whose _private is the hx. */
+#define HX(ctx) ((hx *)((htmlParserCtxtPtr)(ctx))->_private)
 
-	switch (n->type) {
-	case XML_TEXT_NODE:
-	case XML_CDATA_SECTION_NODE:
-		if (n->content != NULL)
-			align(X, (const char *)n->content, strlen((const char *)n->content),
-			      n->parent != NULL && n->parent->name != NULL &&
-				      !strcmp((const char *)n->parent->name, "title"));
-		return 0;
-	case XML_COMMENT_NODE:
-		comment(X);
-		return 0;
-	case XML_ELEMENT_NODE:
-		break;
-	default:
-		return 1;
+static void on_text(void *ctx, const xmlChar *t, int n)
+{
+	const xmlChar *parent = ((htmlParserCtxtPtr)ctx)->name; /* the element it is in */
+
+	if (n > 0 && !HX(ctx)->raw)
+		align(HX(ctx), (const char *)t, (size_t)n, parent != NULL && !strcmp((const char *)parent, "title"));
+}
+
+static void on_blank(void *ctx, const xmlChar *t, int n)
+{
+	/* white space libxml2 finds ignorable: align() meets it in the source as a space */
+	(void)ctx;
+	(void)t;
+	(void)n;
+}
+
+static void on_comment(void *ctx, const xmlChar *t)
+{
+	(void)t;
+	if (!HX(ctx)->raw)
+		comment(HX(ctx));
+}
+
+static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
+{
+	hx *X = HX(ctx);
+	const char *name = (const char *)xname, *href;
+	enum hl_block_kind kind = HL_BLOCK_PARA;
+
+	if (X->raw) { /* inside raw text libxml2 still reports the elements it closes */
+		X->raw++;
+		return;
 	}
 	if (X->doc->read_attrs && !X->skip) {
-		if (!strcmp((const char *)n->name, "img"))
-			attr_prose(X, n, "alt", NULL);
-		else if (!strcmp((const char *)n->name, "meta"))
-			attr_prose(X, n, "content", "description");
+		if (!strcmp(name, "img"))
+			attr_prose(X, name, atts, "alt", NULL);
+		else if (!strcmp(name, "meta"))
+			attr_prose(X, name, atts, "content", "description");
 	}
-	switch (category(n, &kind)) {
+	switch (category(name, &kind)) {
 	case CAT_RAW:
-		skip_raw(X, (const char *)n->name);
-		return 0;
+		skip_raw(X, name);
+		X->raw = 1;
+		break;
 	case CAT_SKIP:
 		X->skip++;
-		return 1;
+		break;
 	case CAT_BLOCK:
 		if (!X->skip)
 			hl_doc_block_begin(X->doc, kind);
 		if (kind == HL_BLOCK_TITLE)
 			skip_start_tag(X, "title");
-		return 1;
+		break;
 	case CAT_BREAK:
 		if (!X->skip)
 			hl_doc_block_end(X->doc);
-		return 0;
+		break;
 	case CAT_LINK:
-		if (!X->skip && (href = xmlGetProp(n, (const xmlChar *)"href")) != NULL) {
-			hl_doc_link_begin(X->doc, (const char *)href, strlen((const char *)href));
-			xmlFree(href);
-		}
-		return 1;
+		if (!X->skip && (href = attr(atts, "href")) != NULL)
+			hl_doc_link_begin(X->doc, href, strlen(href));
+		break;
 	default:
-		return 1;
+		break;
 	}
 }
 
-static void leave(hx *X, xmlNode *n)
+static void on_end(void *ctx, const xmlChar *xname)
 {
+	hx *X = HX(ctx);
 	enum hl_block_kind kind;
 
-	if (n->type != XML_ELEMENT_NODE)
+	if (X->raw) {
+		X->raw--;
 		return;
-	switch (category(n, &kind)) {
+	}
+	switch (category((const char *)xname, &kind)) {
 	case CAT_SKIP:
 		X->skip--;
 		break;
@@ -508,9 +535,9 @@ static size_t region_offset(const hl_source *src, size_t start, size_t end, int 
 
 void hl_html_region(hl_doc *doc, size_t start, size_t end)
 {
-	hx X = {doc, doc->src->data, start, end, 0};
-	htmlDocPtr hd;
-	xmlNode *n;
+	hx X = {doc, doc->src->data, start, end, 0, 0};
+	htmlParserCtxtPtr ctxt;
+	xmlCharEncodingHandlerPtr utf8;
 	fatal f;
 	size_t len = end - start;
 
@@ -522,35 +549,40 @@ void hl_html_region(hl_doc *doc, size_t start, size_t end)
 	len = end - start;
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
+	ctxt = htmlCreateMemoryParserCtxt(doc->src->data + start, (int)len);
+	if (ctxt == NULL)
+		hl_oom();
+	/* only the events below: no tree */
+	memset(ctxt->sax, 0, sizeof *ctxt->sax);
+	ctxt->sax->initialized = XML_SAX2_MAGIC; /* errors go to the structured handler */
+	ctxt->sax->startElement = on_start;
+	ctxt->sax->endElement = on_end;
+	ctxt->sax->characters = on_text;
+	ctxt->sax->cdataBlock = on_text;
+	ctxt->sax->ignorableWhitespace = on_blank;
+	ctxt->sax->comment = on_comment;
+	ctxt->_private = &X;
+	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOWARNING);
+	/* UTF-8 whatever a <meta charset> says: the prose is aligned to these very bytes */
+	if ((utf8 = xmlFindCharEncodingHandler("UTF-8")) != NULL) {
+		xmlSwitchToEncoding(ctxt, utf8);
+		if (ctxt->input != NULL) {
+			xmlFree((xmlChar *)ctxt->input->encoding);
+			ctxt->input->encoding = xmlStrdup((const xmlChar *)"UTF-8");
+		}
+	}
 	memset(&f, 0, sizeof f);
 	xmlSetStructuredErrorFunc(&f, on_error);
-	hd = htmlReadMemory(doc->src->data + start, (int)len, NULL, "UTF-8",
-			    HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOWARNING);
+	htmlParseDocument(ctxt);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (f.seen && doc->stopped == 0) {
 		doc->stopped = region_offset(doc->src, start, start + len, f.line, f.col) + 1;
 		snprintf(doc->stop_reason, sizeof doc->stop_reason, "%s", f.msg);
 	}
-	if (hd == NULL)
-		return;
-	n = hd->children;
-	while (n != NULL) {
-		if (enter(&X, n) && n->children != NULL) {
-			n = n->children;
-			continue;
-		}
-		leave(&X, n);
-		while (n->next == NULL) {
-			n = n->parent;
-			if (n == NULL || n == (xmlNode *)hd)
-				goto done;
-			leave(&X, n);
-		}
-		n = n->next;
-	}
-done:
 	hl_doc_block_end(doc);
-	xmlFreeDoc(hd);
+	if (ctxt->myDoc != NULL)
+		xmlFreeDoc(ctxt->myDoc);
+	htmlFreeParserCtxt(ctxt);
 }
 
 void hl_extract_init(void)
