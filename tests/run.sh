@@ -121,6 +121,28 @@ if want prefilter; then
 	else bad "prefilter: fast path and full scan differ" "$(diff "$out/full.txt" "$out/fast.txt" | head -20)"; fi
 fi
 
+# a document longer than one chunk (a megabyte of paragraphs; see hl_check_doc): the
+# samples and rule examples repeated in one file of about 1.3 MB, fast path vs full scan;
+# the citation and disclaimer checks, which read the whole document, run at its end
+if want chunks; then
+	mkdir -p "$out/chunks"
+	for id in $($HL --list-rules | awk '$2 ~ /^(error|warning|suggestion)$/ {print $1}'); do
+		$HL --explain "$id" | sed -n 's/^    //p' | sed 's/\[\[//g; s/\]\]//g' | sed 'G'
+	done >"$out/chunks/examples.txt"
+	: >"$out/chunks/long.txt"
+	while [ "$(stat -c %s "$out/chunks/long.txt")" -lt 1300000 ]; do
+		cat samples/*.txt "$out/chunks/examples.txt" >>"$out/chunks/long.txt"
+	done
+	$HL --color=never --no-excerpt -j 1 "$out/chunks/long.txt" >"$out/chunks/fast.txt" 2>&1; rf=$?
+	HYPELINT_PREFILTER=0 $HL --color=never --no-excerpt -j 1 "$out/chunks/long.txt" >"$out/chunks/full.txt" 2>&1; rs=$?
+	# findings must come from the last tenth of the file too, well past the first chunk
+	far=$(awk -F: -v n="$(wc -l <"$out/chunks/long.txt")" '/long\.txt:[0-9]+:/ && $2 > n * 0.9 { c++ } END { print c + 0 }' "$out/chunks/fast.txt")
+	if [ "$far" = 0 ]; then
+		bad "chunks: no findings near the end of the long file" "$(tail -3 "$out/chunks/fast.txt")"
+	elif [ "$rf" = "$rs" ] && cmp -s "$out/chunks/fast.txt" "$out/chunks/full.txt"; then ok
+	else bad "chunks: fast path and full scan differ on a long file" "$(diff "$out/chunks/full.txt" "$out/chunks/fast.txt" | head -20)"; fi
+fi
+
 # 5. command-line tests: EXIT | ARGS | TEXT that must appear in the output
 if want cli; then
 	n=0
