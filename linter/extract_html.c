@@ -408,14 +408,6 @@ static void on_text(void *ctx, const xmlChar *t, int n)
 		align(HX(ctx), (const char *)t, (size_t)n, parent != NULL && !strcmp((const char *)parent, "title"));
 }
 
-static void on_blank(void *ctx, const xmlChar *t, int n)
-{
-	/* white space libxml2 finds ignorable: align() meets it in the source as a space */
-	(void)ctx;
-	(void)t;
-	(void)n;
-}
-
 static void on_comment(void *ctx, const xmlChar *t)
 {
 	(void)t;
@@ -552,14 +544,14 @@ void hl_html_region(hl_doc *doc, size_t start, size_t end)
 	ctxt = htmlCreateMemoryParserCtxt(doc->src->data + start, (int)len);
 	if (ctxt == NULL)
 		hl_oom();
-	/* only the events below: no tree */
+	/* only the events below: no tree (white space that libxml2 calls ignorable is not
+	 * reported; align() meets it in the source as a space) */
 	memset(ctxt->sax, 0, sizeof *ctxt->sax);
 	ctxt->sax->initialized = XML_SAX2_MAGIC; /* errors go to the structured handler */
 	ctxt->sax->startElement = on_start;
 	ctxt->sax->endElement = on_end;
 	ctxt->sax->characters = on_text;
 	ctxt->sax->cdataBlock = on_text;
-	ctxt->sax->ignorableWhitespace = on_blank;
 	ctxt->sax->comment = on_comment;
 	ctxt->_private = &X;
 	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOWARNING);
