@@ -402,20 +402,28 @@ static res parse_seq(parser *P, int ws)
 	return r;
 }
 
+/* One more branch of an alternation: its words join those of the others while all are
+ * known; set is freed. */
+static void join_branch(int *known, strs *acc, int b_known, strs *set)
+{
+	size_t k;
+
+	if (!b_known)
+		*known = 0;
+	for (k = 0; *known && k < set->n; k++)
+		strs_add(acc, set->v[k], strlen(set->v[k]));
+	strs_free(set);
+}
+
 static res parse_alt(parser *P, int ws)
 {
 	res acc = {1, {NULL, 0, 0}, 1};
 
 	for (;;) {
 		res b = parse_seq(P, ws);
-		size_t k;
-		if (!b.known)
-			acc.known = 0;
-		for (k = 0; acc.known && k < b.set.n; k++)
-			strs_add(&acc.set, b.set.v[k], strlen(b.set.v[k]));
 		if (!b.ends_sep)
 			acc.ends_sep = 0;
-		strs_free(&b.set);
+		join_branch(&acc.known, &acc.set, b.known, &b.set);
 		if (P->s[P->i] != '|' || P->bad)
 			break;
 		P->i++;
@@ -563,14 +571,9 @@ static fres first_alt(parser *P, int bound)
 
 	for (;;) {
 		fres b = first_seq(P, bound);
-		size_t k;
-		if (!b.known)
-			acc.known = 0;
-		for (k = 0; acc.known && k < b.set.n; k++)
-			strs_add(&acc.set, b.set.v[k], strlen(b.set.v[k]));
 		if (b.nullable)
 			acc.nullable = 1;
-		strs_free(&b.set);
+		join_branch(&acc.known, &acc.set, b.known, &b.set);
 		if (P->s[P->i] != '|' || P->bad)
 			break;
 		P->i++;
