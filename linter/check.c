@@ -205,23 +205,27 @@ char *hl_render(const char *tmpl, const char *match, const char *const *vars)
 	size_t i;
 
 	for (p = tmpl; *p; p++) {
-		if (*p == '{') {
-			if (!strncmp(p, "{match}", 7)) {
-				add_match(&b, match);
-				p += 6;
-				continue;
-			}
-			for (i = 0; vars != NULL && vars[i] != NULL; i += 2) {
-				size_t l = strlen(vars[i]);
-				if (!strncmp(p + 1, vars[i], l) && p[l + 1] == '}') {
-					hl_buf_adds(&b, vars[i + 1] ? vars[i + 1] : "");
-					p += l + 1;
-					break;
-				}
-			}
-			if (vars != NULL && vars[i] != NULL)
-				continue;
+		if (*p != '{') { /* a run of literal text, up to the next brace */
+			size_t n = strcspn(p, "{");
+			hl_buf_add(&b, p, n);
+			p += n - 1;
+			continue;
 		}
+		if (!strncmp(p, "{match}", 7)) {
+			add_match(&b, match);
+			p += 6;
+			continue;
+		}
+		for (i = 0; vars != NULL && vars[i] != NULL; i += 2) {
+			size_t l = strlen(vars[i]);
+			if (!strncmp(p + 1, vars[i], l) && p[l + 1] == '}') {
+				hl_buf_adds(&b, vars[i + 1] ? vars[i + 1] : "");
+				p += l + 1;
+				break;
+			}
+		}
+		if (vars != NULL && vars[i] != NULL)
+			continue;
 		hl_buf_addc(&b, *p);
 	}
 	if (b.s != NULL && b.cap > b.len + 1) /* it is kept until the file is reported */

@@ -132,11 +132,14 @@ void hl_doc_space(hl_doc *doc, size_t src_off)
 	doc->pending_space++;
 }
 
+/* ASCII white space: what isspace() accepts in the C locale */
+#define IS_ASPACE(c) ((c) == ' ' || (unsigned)((c) - '\t') < 5)
+
 /* Length of a white-space character at s (ASCII space, NBSP, thin spaces), or 0. */
-static size_t space_len(const unsigned char *s, size_t n)
+static inline size_t space_len(const unsigned char *s, size_t n)
 {
-	if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v')
-		return 1;
+	if (s[0] < 0x80)
+		return IS_ASPACE(s[0]);
 	if (n >= 2 && s[0] == 0xc2 && s[1] == 0xa0)
 		return 2;
 	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 &&
@@ -151,7 +154,7 @@ void hl_doc_text(hl_doc *doc, const char *s, size_t n, size_t src_off)
 	size_t i = 0;
 
 	while (i < n) {
-		size_t run = i, l;
+		size_t run = i, l, folded = 0;
 
 		if ((l = space_len(u + i, n - i)) > 0) {
 			hl_doc_space(doc, src_off + i);
@@ -159,12 +162,19 @@ void hl_doc_text(hl_doc *doc, const char *s, size_t n, size_t src_off)
 			continue;
 		}
 		flush_space(doc);
-		/* copy a run of valid, non-space characters in one go */
+		/* copy a run of valid characters in one go, with the single ASCII spaces between
+		 * them: each of those maps byte for byte, as flush_space would map it */
 		while (i < n) {
 			if (u[i] < 0x80) {
-				if (space_len(u + i, n - i))
+				if (!IS_ASPACE(u[i])) {
+					i++;
+					continue;
+				}
+				/* a lone one, between two ASCII characters */
+				if (i + 1 >= n || u[i + 1] >= 0x80 || IS_ASPACE(u[i + 1]))
 					break;
-				i++;
+				folded += u[i] != ' ';
+				i += 2;
 				continue;
 			}
 			if (space_len(u + i, n - i))
@@ -177,6 +187,12 @@ void hl_doc_text(hl_doc *doc, const char *s, size_t n, size_t src_off)
 		if (i > run) {
 			anchor(doc, src_off + run, 0, 0);
 			hl_buf_add(&doc->text, s + run, i - run);
+			if (folded) { /* a tab or line break inside the run reads as a space */
+				char *t = doc->text.s + doc->text.len - (i - run), *e = doc->text.s + doc->text.len;
+				for (; t < e; t++)
+					if (IS_ASPACE((unsigned char)*t))
+						*t = ' ';
+			}
 		}
 		if (i < n && u[i] >= 0x80 && !space_len(u + i, n - i) && hl_utf8_len(u + i, n - i) == 0) {
 			if (doc->bad_utf8 == 0)

@@ -35,8 +35,10 @@ static int is_abbrev(const char *w, size_t n)
 		return 1;
 	if (dots > 0)
 		return 0;
+	if (n > 6) /* the longest, "approx" */
+		return 0;
 	for (a = abbrevs; *a != NULL; a++)
-		if (strlen(*a) == n && strncasecmp(*a, w, n) == 0)
+		if ((*a)[0] == tolower((unsigned char)w[0]) && strlen(*a) == n && strncasecmp(*a, w, n) == 0)
 			return 1;
 	return 0;
 }
@@ -94,8 +96,14 @@ void hl_segment_block(hl_doc *doc, size_t block)
 	size_t i = start, sent = start;
 
 	while (i < end) {
-		size_t run = i, l, w;
+		size_t run, l, w;
 
+		/* skip to the next byte that may end a sentence: . ! ? or the first of … */
+		while (i < end && t[i] != '.' && t[i] != '!' && t[i] != '?' && t[i] != 0xe2)
+			i++;
+		if (i >= end)
+			break;
+		run = i;
 		if (t[i] == '.' || t[i] == '!' || t[i] == '?') {
 			while (i < end && (t[i] == '.' || t[i] == '!' || t[i] == '?'))
 				i++;

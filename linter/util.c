@@ -116,11 +116,6 @@ void hl_buf_adds(hl_buf *b, const char *s)
 	hl_buf_add(b, s, strlen(s));
 }
 
-void hl_buf_addc(hl_buf *b, char c)
-{
-	hl_buf_add(b, &c, 1);
-}
-
 void hl_buf_vaddf(hl_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

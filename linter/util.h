@@ -47,7 +47,14 @@ typedef struct hl_buf {
 void hl_buf_grow(hl_buf *b, size_t extra);
 void hl_buf_add(hl_buf *b, const char *s, size_t n);
 void hl_buf_adds(hl_buf *b, const char *s);
-void hl_buf_addc(hl_buf *b, char c);
+/* one byte: inline, as it is called for every byte of some outputs */
+static inline void hl_buf_addc(hl_buf *b, char c)
+{
+	if (b->cap < 2 || b->len > b->cap - 2)
+		hl_buf_grow(b, 1);
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
 void hl_buf_addf(hl_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void hl_buf_vaddf(hl_buf *b, const char *fmt, va_list ap);

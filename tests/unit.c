@@ -122,6 +122,32 @@ static void test_map(void)
 	hl_source_release(&s);
 }
 
+/* Runs of text with single white-space characters inside are copied as one run: a lone
+ * tab or line break reads as a space and still maps byte for byte; longer or non-ASCII
+ * white space gets a synthetic anchor of its own. */
+static void test_text_runs(void)
+{
+	const char *t = "It\tworks  four\ntimes\xC2\xA0" "better. ";
+	hl_source s;
+	hl_doc d;
+
+	hl_source_from_mem(&s, "t", t, strlen(t));
+	hl_doc_init(&d, &s);
+	hl_doc_text(&d, t, 10, 0);   /* split mid-way: "It\tworks " */
+	hl_doc_text(&d, t + 10, strlen(t) - 10, 10);
+	hl_doc_finish(&d);
+	CHECK(strcmp(d.text.s, "It works four times better.") == 0, "runs prose: \"%s\"", d.text.s);
+	CHECK(hl_doc_src(&d, 2) == 2 && hl_doc_src(&d, 3) == 3, "the tab maps to itself");
+	CHECK(hl_doc_src(&d, 8) == 8, "a double space maps to its first byte");
+	CHECK(hl_doc_src(&d, 9) == 10 && hl_doc_src(&d, 13) == 14 && hl_doc_src(&d, 14) == 15,
+	      "four\\ntimes maps byte for byte");
+	CHECK(hl_doc_src(&d, 19) == 20 && hl_doc_src_end(&d, 20) == 21, "NBSP maps to its first byte");
+	CHECK(hl_doc_src(&d, 20) == 22, "better maps after the NBSP");
+	CHECK(d.nanchors == 5, "five anchors, got %zu", d.nanchors);
+	hl_doc_release(&d);
+	hl_source_release(&s);
+}
+
 static void test_supp(void)
 {
 	hl_supp sp;
@@ -213,6 +239,7 @@ int main(void)
 {
 	test_pos();
 	test_segment();
+	test_text_runs();
 	test_map();
 	test_supp();
 	test_triggers();
