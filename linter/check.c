@@ -172,8 +172,8 @@ hl_finding *hl_run_add(run *R, size_t pstart, size_t pend)
 	f->rule_id = R->rule->id;
 	f->severity = R->rule->severity;
 	f->order = R->rule_index;
-	f->start = hl_doc_src(R->doc, pstart);
-	f->end = hl_doc_src_end(R->doc, pend);
+	f->start = hl_doc_src_near(R->doc, pstart, &R->anchor_hint);
+	f->end = hl_doc_src_end_near(R->doc, pend, &R->anchor_hint);
 	if (f->end < f->start)
 		f->end = f->start;
 	f->match = hl_strndup(R->doc->text.s + pstart, pend - pstart);

@@ -16,6 +16,7 @@ typedef struct run {
 	int limit_hit;          /* the current rule already reported a limit */
 	struct hl_refs *refs;   /* the document's reference list, parsed on first use */
 	const hl_cands *cands;  /* per start slot: where its regex may begin (NULL: no prefilter) */
+	size_t anchor_hint;     /* the anchor of the last finding: the next is usually at or after it */
 } run;
 
 /*

@@ -266,10 +266,10 @@ void hl_doc_finish(hl_doc *doc)
 		hl_segment_block(doc, i);
 }
 
-static size_t find_anchor(const hl_doc *doc, size_t p)
+/* The last anchor in [lo, hi) that starts at or before p, given that anchor lo does
+ * (or lo is 0) and anchor hi does not (or hi is nanchors). */
+static size_t bisect_anchor(const hl_doc *doc, size_t p, size_t lo, size_t hi)
 {
-	size_t lo = 0, hi = doc->nanchors;
-
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (doc->anchors[mid].prose <= p)
@@ -278,6 +278,27 @@ static size_t find_anchor(const hl_doc *doc, size_t p)
 			hi = mid;
 	}
 	return lo;
+}
+
+static size_t find_anchor(const hl_doc *doc, size_t p)
+{
+	return bisect_anchor(doc, p, 0, doc->nanchors);
+}
+
+/* find_anchor, galloping forward from anchor *hint when p is at or after it */
+static size_t find_anchor_near(const hl_doc *doc, size_t p, size_t *hint)
+{
+	size_t lo = *hint, hi, step = 1;
+
+	if (lo >= doc->nanchors || doc->anchors[lo].prose > p)
+		return *hint = find_anchor(doc, p);
+	hi = lo + 1;
+	while (hi < doc->nanchors && doc->anchors[hi].prose <= p) {
+		lo = hi;
+		hi = step < doc->nanchors - lo ? lo + step : doc->nanchors;
+		step *= 2;
+	}
+	return *hint = bisect_anchor(doc, p, lo, hi);
 }
 
 size_t hl_doc_first_link(const hl_doc *doc, size_t p)
@@ -294,28 +315,46 @@ size_t hl_doc_first_link(const hl_doc *doc, size_t p)
 	return lo;
 }
 
-size_t hl_doc_src(const hl_doc *doc, size_t p)
+static size_t src_at(const hl_anchor *a, size_t p)
 {
-	const hl_anchor *a;
-
-	if (doc->nanchors == 0)
-		return 0;
-	a = &doc->anchors[find_anchor(doc, p)];
 	if (a->synth || p < a->prose)
 		return a->src;
 	return a->src + (p - a->prose);
 }
 
-size_t hl_doc_src_end(const hl_doc *doc, size_t end)
+static size_t src_end_at(const hl_anchor *a, size_t end)
 {
-	const hl_anchor *a;
-
-	if (doc->nanchors == 0 || end == 0)
-		return 0;
-	a = &doc->anchors[find_anchor(doc, end - 1)];
 	if (a->synth)
 		return a->src_end;
 	return a->src + (end - 1 - a->prose) + 1;
+}
+
+size_t hl_doc_src(const hl_doc *doc, size_t p)
+{
+	if (doc->nanchors == 0)
+		return 0;
+	return src_at(&doc->anchors[find_anchor(doc, p)], p);
+}
+
+size_t hl_doc_src_end(const hl_doc *doc, size_t end)
+{
+	if (doc->nanchors == 0 || end == 0)
+		return 0;
+	return src_end_at(&doc->anchors[find_anchor(doc, end - 1)], end);
+}
+
+size_t hl_doc_src_near(const hl_doc *doc, size_t p, size_t *hint)
+{
+	if (doc->nanchors == 0)
+		return 0;
+	return src_at(&doc->anchors[find_anchor_near(doc, p, hint)], p);
+}
+
+size_t hl_doc_src_end_near(const hl_doc *doc, size_t end, size_t *hint)
+{
+	if (doc->nanchors == 0 || end == 0)
+		return 0;
+	return src_end_at(&doc->anchors[find_anchor_near(doc, end - 1, hint)], end);
 }
 
 static int anchor_holds(const hl_doc *doc, size_t k, size_t s)

@@ -114,6 +114,10 @@ size_t hl_doc_first_link(const hl_doc *doc, size_t p);
 /* Source offset of prose offset p, and source end of the prose range ending at end. */
 size_t hl_doc_src(const hl_doc *doc, size_t p);
 size_t hl_doc_src_end(const hl_doc *doc, size_t end);
+/* The same, searching forward from anchor *hint first (offsets that mostly rise), and
+ * leaving in *hint the anchor used. Any hint gives the same result. */
+size_t hl_doc_src_near(const hl_doc *doc, size_t p, size_t *hint);
+size_t hl_doc_src_end_near(const hl_doc *doc, size_t end, size_t *hint);
 /* The other way: the prose range [*ps, *pe) of source range [s, e). Returns -1 when s is
  * not in the prose (markup, a comment), else 0. */
 int hl_doc_prose_range(const hl_doc *doc, size_t s, size_t e, size_t *ps, size_t *pe);

@@ -96,7 +96,16 @@ void hl_poscache_pos(hl_poscache *pc, size_t off, size_t *line, size_t *col)
 
 	if (off > pc->src->len)
 		off = pc->src->len;
-	l = hl_source_line_of(pc->src, off);
+	l = pc->line;
+	if (l >= 1 && l <= pc->src->nlines && pc->src->lines[l - 1] <= off) {
+		/* offsets mostly come in order: try the next few lines before a bisection */
+		size_t stop = l + 8;
+		while (l < pc->src->nlines && l < stop && pc->src->lines[l] <= off)
+			l++;
+		if (l < pc->src->nlines && pc->src->lines[l] <= off)
+			l = hl_source_line_of(pc->src, off);
+	} else
+		l = hl_source_line_of(pc->src, off);
 	if (pc->line == l && off >= pc->off) {
 		*col = pc->col + hl_utf8_count(pc->src->data + pc->off, off - pc->off);
 		*line = l;
