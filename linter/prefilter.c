@@ -606,75 +606,108 @@ void hl_triggers_release(hl_triggers *t)
 
 /* ---- the index ---- */
 
-typedef struct entry {
-	char *word;
-	size_t len;
-	size_t hash;
+/*
+ * A trie of the trigger words over the 36 token characters (letters without case,
+ * digits). A token walks it from the root one character at a time; each node where a
+ * word ends lists the rules of that word. Most tokens leave the trie after a letter or
+ * two, and the rest of the token is skipped: one table load per character, no hashing.
+ */
+
+#define NCLS 36
+
+/* Class of token character c plus 1 (letters either case 1-26, digits 27-36), or 0. */
+static unsigned char token_class(unsigned c)
+{
+	if (c - 'a' < 26)
+		return (unsigned char)(c - 'a' + 1);
+	if (c - 'A' < 26)
+		return (unsigned char)(c - 'A' + 1);
+	if (c - '0' < 10)
+		return (unsigned char)(c - '0' + 27);
+	return 0;
+}
+
+typedef struct rule_list {
 	size_t *rules;
-	size_t nrules, cap;
-} entry;
+	size_t n, cap;
+} rule_list;
 
 struct hl_trigger_index {
-	entry *slots;
-	size_t nslots;             /* a power of two */
-	unsigned long long lens;   /* bit L: some word has L letters (1 to 63) */
-	size_t maxlen;
+	uint32_t *next;            /* next[node * NCLS + class]: the child, or 0 (the root is no child) */
+	uint32_t *word;            /* per node: 1 + index into words of the word ending there, or 0 */
+	size_t nnodes, cap;
+	rule_list *words;
+	size_t nwords, words_cap;
 	size_t *digit_rules;       /* rules triggered by a token that starts with a digit */
 	size_t ndigit, digit_cap;
 	size_t nrules;
+	unsigned char tok[256];    /* token_class of each byte */
 };
 
-#define FNV_BASIS 1469598103934665603ULL
-#define FNV_PRIME 1099511628211ULL
-
-static entry *slot(const hl_trigger_index *ix, const char *w, size_t n, size_t h)
+static uint32_t new_node(hl_trigger_index *ix)
 {
-	size_t i = h & (ix->nslots - 1);
+	if (ix->nnodes == ix->cap) {
+		size_t nc = ix->cap ? ix->cap * 2 : 64;
+		if (nc > UINT32_MAX)
+			hl_oom();
+		ix->next = hl_reallocarray(ix->next, nc * NCLS, sizeof *ix->next);
+		ix->word = hl_reallocarray(ix->word, nc, sizeof *ix->word);
+		ix->cap = nc;
+	}
+	memset(ix->next + ix->nnodes * NCLS, 0, NCLS * sizeof *ix->next);
+	ix->word[ix->nnodes] = 0;
+	return (uint32_t)ix->nnodes++;
+}
 
-	while (ix->slots[i].word != NULL &&
-	       !(ix->slots[i].hash == h && ix->slots[i].len == n && !memcmp(ix->slots[i].word, w, n)))
-		i = (i + 1) & (ix->nslots - 1);
-	return &ix->slots[i];
+static void add_word(hl_trigger_index *ix, const char *w, size_t rule)
+{
+	uint32_t node = 0;
+	rule_list *l;
+
+	for (; *w; w++) {
+		unsigned c = token_class((unsigned char)*w);
+		uint32_t child;
+		if (c-- == 0)
+			return; /* cannot happen: the analysis keeps letters and digits */
+		child = ix->next[node * NCLS + c];
+		if (child == 0) {
+			child = new_node(ix);
+			ix->next[node * NCLS + c] = child;
+		}
+		node = child;
+	}
+	if (node == 0)
+		return;
+	if (ix->word[node] == 0) {
+		HL_GROW(ix->words, ix->words_cap, ix->nwords + 1);
+		memset(&ix->words[ix->nwords], 0, sizeof ix->words[ix->nwords]);
+		ix->word[node] = (uint32_t)++ix->nwords;
+	}
+	l = &ix->words[ix->word[node] - 1];
+	if (l->n == 0 || l->rules[l->n - 1] != rule) {
+		HL_GROW(l->rules, l->cap, l->n + 1);
+		l->rules[l->n++] = rule;
+	}
 }
 
 hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n)
 {
 	hl_trigger_index *ix = hl_calloc(1, sizeof *ix);
-	size_t total = 0, i, k;
+	size_t i, k;
 
 	ix->nrules = n;
-	for (i = 0; i < n; i++)
-		total += trig[i].n;
-	for (ix->nslots = 64; ix->nslots < total * 2 + 1; ix->nslots *= 2)
-		;
-	ix->slots = hl_calloc(ix->nslots, sizeof *ix->slots);
+	for (i = 0; i < 256; i++)
+		ix->tok[i] = token_class((unsigned)i);
+	new_node(ix); /* the root */
 	for (i = 0; i < n; i++) {
 		for (k = 0; trig[i].known && k < trig[i].n; k++) {
 			const char *w = trig[i].words[k];
-			size_t len = strlen(w), h = FNV_BASIS, j;
-			entry *e;
 			if (!strcmp(w, "#")) {
 				HL_GROW(ix->digit_rules, ix->digit_cap, ix->ndigit + 1);
 				ix->digit_rules[ix->ndigit++] = i;
 				continue;
 			}
-			if (len == 0 || len > 63)
-				continue; /* cannot happen: the analysis keeps at most 63 letters */
-			for (j = 0; j < len; j++)
-				h = (h ^ (unsigned char)w[j]) * FNV_PRIME;
-			e = slot(ix, w, len, h);
-			if (e->word == NULL) {
-				e->word = hl_strndup(w, len);
-				e->len = len;
-				e->hash = h;
-				ix->lens |= 1ULL << len;
-				if (len > ix->maxlen)
-					ix->maxlen = len;
-			}
-			if (e->nrules == 0 || e->rules[e->nrules - 1] != i) {
-				HL_GROW(e->rules, e->cap, e->nrules + 1);
-				e->rules[e->nrules++] = i;
-			}
+			add_word(ix, w, i);
 		}
 	}
 	return ix;
@@ -686,11 +719,11 @@ void hl_trigger_index_free(hl_trigger_index *ix)
 
 	if (ix == NULL)
 		return;
-	for (i = 0; i < ix->nslots; i++) {
-		free(ix->slots[i].word);
-		free(ix->slots[i].rules);
-	}
-	free(ix->slots);
+	for (i = 0; i < ix->nwords; i++)
+		free(ix->words[i].rules);
+	free(ix->words);
+	free(ix->next);
+	free(ix->word);
 	free(ix->digit_rules);
 	free(ix);
 }
@@ -708,38 +741,36 @@ static void mark(size_t r, size_t pos, unsigned char *hit, size_t split, hl_cand
 	}
 }
 
-/* ASCII letters and digits: what tokens are made of */
-#define IS_ALNUM(c) ((unsigned)(((c) | 32) - 'a') < 26 || (unsigned)((c) - '0') < 10)
-
 void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t from, size_t end,
 			      unsigned char *hit, size_t split, hl_cands *cands)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = from, k, j;
-	char tok[64];
+	const unsigned char *u = (const unsigned char *)s, *tok = ix->tok;
+	size_t i = from, k;
 
 	while (i < end) {
-		size_t st, n, h = FNV_BASIS;
-		while (i < end && !IS_ALNUM(u[i]))
+		size_t st;
+		uint32_t node = 0;
+		while (i < end && !tok[u[i]])
 			i++;
-		st = i;
-		while (i < end && IS_ALNUM(u[i]))
-			i++;
-		n = i - st;
-		if (n == 0)
+		if (i >= end)
 			break;
-		if ((unsigned)(u[st] - '0') < 10)
+		st = i;
+		if (tok[u[st]] > 26) /* a digit */
 			for (k = 0; k < ix->ndigit; k++)
 				mark(ix->digit_rules[k], st, hit, split, cands);
-		for (k = 0; k < n && k < ix->maxlen; k++) {
-			tok[k] = (char)(u[st + k] | ((unsigned)(u[st + k] - 'A') < 26 ? 32 : 0));
-			h = (h ^ (unsigned char)tok[k]) * FNV_PRIME;
-			if (ix->lens >> (k + 1) & 1) {
-				const entry *e = slot(ix, tok, k + 1, h);
-				for (j = 0; e->word != NULL && j < e->nrules; j++)
-					mark(e->rules[j], st, hit, split, cands);
+		/* walk the trie while the token's prefix is a prefix of some word */
+		for (; i < end && tok[u[i]]; i++) {
+			node = ix->next[(size_t)node * NCLS + tok[u[i]] - 1];
+			if (node == 0)
+				break;
+			if (ix->word[node]) {
+				const rule_list *l = &ix->words[ix->word[node] - 1];
+				for (k = 0; k < l->n; k++)
+					mark(l->rules[k], st, hit, split, cands);
 			}
 		}
+		while (i < end && tok[u[i]])
+			i++;
 	}
 }
 
