@@ -181,7 +181,7 @@ static void braced(parser *P)
 
 /*
  * Read the opening of a group at "(": 0 for a group that matches text, 1 for a
- * lookaround, -1 for an option setting such as "(?i)" (read whole) or a pattern
+ * lookahead or lookbehind, 2 for a negative one, -1 for an option setting such as "(?i)" (read whole) or a pattern
  * the analysis does not read (P->bad set).
  */
 static int open_group(parser *P)
@@ -195,10 +195,10 @@ static int open_group(parser *P)
 		if (s[P->i] == ':' || s[P->i] == '|' || s[P->i] == '>')
 			P->i++;
 		else if (s[P->i] == '=' || s[P->i] == '!') {
-			look = 1;
+			look = s[P->i] == '=' ? 1 : 2;
 			P->i++;
 		} else if (s[P->i] == '<' && (s[P->i + 1] == '=' || s[P->i + 1] == '!')) {
-			look = 1;
+			look = s[P->i + 1] == '=' ? 1 : 2;
 			P->i += 2;
 		} else if (s[P->i] == '<' || (s[P->i] == 'P' && s[P->i + 1] == '<')) {
 			const char *end = strchr(s + P->i, '>'); /* a named group */
@@ -302,11 +302,11 @@ static enum atom atom(parser *P, char *c, res *group, int ws)
 			return A_ZERO;
 		}
 		P->i++;
-		if (look) {
+		if (look == 2) {
 			strs_free(&group->set);
-			return A_LOOK;
+			return A_ZERO;
 		}
-		return A_GROUP;
+		return look ? A_LOOK : A_GROUP;
 	}
 	P->i++;
 	*c = ch;
@@ -342,7 +342,10 @@ static res parse_seq(parser *P, int ws)
 			strs_free(&g.set);
 			break;
 		}
+		if (a == A_LOOK && g.known) /* what a lookaround asserts is in the text too */
+			consider(&r, &g.set);
 		if (a == A_LOOK || a == A_ZERO) {
+			strs_free(&g.set);
 			continue;
 		}
 		quantifier(P, &min, &max);

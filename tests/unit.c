@@ -222,6 +222,11 @@ static void test_triggers(void)
 	trig("\\b(?:it|this)?\\s*works", "");      /* optional start: nothing certain */
 	trig("\\b(?:x|\\d+)\\s+times", "times");
 	trig("\\bfoo(?=bar)", "foo");
+	/* a positive lookaround asserts its words are there; a negative one, that they are not */
+	trig("\\bis(?=\\s+(?:conducted|ran)\\s+a\\b)", "conducted ran");
+	trig("(?<=\\bthe\\s)lancet\\b", "the");   /* lancet does not start a token for sure */
+	trig("\\bis(?!\\s+(?:conducted|ran)\\b)", "is");
+	trig("\\bit(?=\\s+(?:conducted|ran)|x)", "it");
 	trig("(a+)+$", "");
 	trig("\\b(?:one|(?:two|three))\\b", "one two three");
 	trig("\\b\\1", "");                        /* back-references: give up */
