@@ -35,6 +35,17 @@ static size_t back_chars(const char *d, size_t lo, size_t off, size_t n)
 	return off;
 }
 
+static void add_num(hl_buf *b, size_t v)
+{
+	char d[24];
+	size_t n = 0;
+
+	do
+		d[sizeof d - ++n] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	hl_buf_add(b, d + sizeof d - n, n);
+}
+
 /* The excerpt is built in b and written with one call: character-by-character stdio takes
  * a lock per call once worker threads exist. */
 static void excerpt(FILE *out, hl_buf *b, poscache *pc, size_t start, size_t end, const hl_report_opts *o)
@@ -59,7 +70,14 @@ static void excerpt(FILE *out, hl_buf *b, poscache *pc, size_t start, size_t end
 		le = we;
 	}
 	b->len = 0;
-	hl_buf_addf(b, " %5zu | %s", line, cut_left ? "..." : "");
+	{ /* " %5zu | " without a printf per finding */
+		size_t digits = 1, v;
+		for (v = line; v >= 10; v /= 10)
+			digits++;
+		hl_buf_add(b, "      ", digits < 5 ? 6 - digits : 1);
+		add_num(b, line);
+		hl_buf_adds(b, cut_left ? " | ..." : " | ");
+	}
 	for (i = ls; i < le;) {
 		unsigned char c = (unsigned char)d[i];
 		size_t l;
@@ -83,7 +101,9 @@ static void excerpt(FILE *out, hl_buf *b, poscache *pc, size_t start, size_t end
 			i += l;
 		}
 	}
-	hl_buf_addf(b, "%s\n       | %s", cut_right ? "..." : "", cut_left ? "   " : "");
+	hl_buf_adds(b, cut_right ? "...\n       | " : "\n       | ");
+	if (cut_left)
+		hl_buf_adds(b, "   ");
 	/* pad with the line's own tabs so that the caret lines up */
 	for (i = ls; i < start && i < le;) {
 		size_t l = hl_utf8_len((const unsigned char *)d + i, le - i);
@@ -104,12 +124,47 @@ static void excerpt(FILE *out, hl_buf *b, poscache *pc, size_t start, size_t end
 	fwrite(b->s, 1, b->len, out);
 }
 
-static void location(FILE *out, poscache *pc, size_t off, const hl_report_opts *o)
+/* "FILE:LINE:COL: " into b */
+static void location(hl_buf *b, poscache *pc, size_t off, const hl_report_opts *o)
 {
 	size_t line, col;
 
 	pos(pc, off, &line, &col);
-	fprintf(out, "%s%s:%zu:%zu:%s ", o->color ? C_BOLD : "", pc->src->name, line, col, o->color ? C_OFF : "");
+	if (o->color)
+		hl_buf_adds(b, C_BOLD);
+	hl_buf_adds(b, pc->src->name);
+	hl_buf_addc(b, ':');
+	add_num(b, line);
+	hl_buf_addc(b, ':');
+	add_num(b, col);
+	hl_buf_addc(b, ':');
+	if (o->color)
+		hl_buf_adds(b, C_OFF);
+	hl_buf_addc(b, ' ');
+}
+
+/* The first line of a finding or note: location, kind in its colour, message, and a tail
+ * such as " [rule]" (written with one call, as the excerpt is) */
+static void headline(FILE *out, hl_buf *b, poscache *pc, size_t off, const char *color, const char *kind,
+		     const char *message, const char *rule, const hl_report_opts *o)
+{
+	b->len = 0;
+	location(b, pc, off, o);
+	if (o->color)
+		hl_buf_adds(b, color);
+	hl_buf_adds(b, kind);
+	hl_buf_addc(b, ':');
+	if (o->color)
+		hl_buf_adds(b, C_OFF);
+	hl_buf_addc(b, ' ');
+	hl_buf_adds(b, message);
+	if (rule != NULL) {
+		hl_buf_adds(b, " [");
+		hl_buf_adds(b, rule);
+		hl_buf_addc(b, ']');
+	}
+	hl_buf_addc(b, '\n');
+	fwrite(b->s, 1, b->len, out);
 }
 
 void hl_report_gcc(FILE *out, const hl_source *src, const hl_results *r, const hl_report_opts *o)
@@ -120,15 +175,12 @@ void hl_report_gcc(FILE *out, const hl_source *src, const hl_results *r, const h
 
 	for (i = 0; i < r->n; i++) {
 		const hl_result *x = &r->v[i];
-		location(out, &pc, x->start, o);
-		fprintf(out, "%s%s:%s %s [%s]\n", o->color ? sev_color[x->severity] : "",
-			hl_severity_name(x->severity), o->color ? C_OFF : "", x->message, x->rule_id);
+		headline(out, &b, &pc, x->start, sev_color[x->severity], hl_severity_name(x->severity),
+			 x->message, x->rule_id, o);
 		if (o->excerpt)
 			excerpt(out, &b, &pc, x->start, x->end, o);
 		for (j = 0; j < x->nnotes; j++) {
-			location(out, &pc, x->notes[j].start, o);
-			fprintf(out, "%snote:%s %s\n", o->color ? C_CYAN : "", o->color ? C_OFF : "",
-				x->notes[j].message);
+			headline(out, &b, &pc, x->notes[j].start, C_CYAN, "note", x->notes[j].message, NULL, o);
 			if (o->excerpt)
 				excerpt(out, &b, &pc, x->notes[j].start, x->notes[j].end, o);
 		}
