@@ -592,7 +592,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	size_t nw = NW(ns);
 	uint64_t *hit = NULL, *bhit = NULL, *dhit = NULL, *chit = NULL;
 	size_t hit_cap = 0, bhit_cap = 0;
-	unsigned char *scratch = NULL, *keep = NULL, *gave_up = hl_calloc(rules->n + 1, 1);
+	unsigned char *keep = NULL, *gave_up = hl_calloc(rules->n + 1, 1);
 	hl_cands *cands = NULL;
 	const pcre2_code *re;
 
@@ -603,7 +603,6 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	if (ck->prefilter) {
 		dhit = hl_calloc(nw + 1, sizeof *dhit);
 		chit = hl_calloc(nw + 1, sizeof *chit);
-		scratch = hl_calloc(ns + 1, 1);
 		if (doc->text.len <= UINT32_MAX) { /* candidate offsets are 32-bit */
 			cands = hl_calloc(rules->nstarts + 1, sizeof *cands);
 			keep = doc_slots(rules);
@@ -630,11 +629,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 				const hl_span *sp = &doc->sentences[u];
 				uint64_t *h = hit + (u - s0) * nw, *bh = bhit + (sp->block - b0) * nw;
 				size_t k;
-				memset(scratch, 0, ns);
-				hl_trigger_index_scan_at(rules->triggers, doc->text.s, sp->start, sp->end, scratch, ns, cands);
-				for (k = 0; k < ns; k++)
-					if (scratch[k])
-						h[k / 64] |= 1ULL << (k % 64);
+				hl_trigger_index_scan_at(rules->triggers, doc->text.s, sp->start, sp->end, h, ns, cands);
 				for (k = 0; k < nw; k++) {
 					bh[k] |= h[k];
 					chit[k] |= h[k];
@@ -704,7 +699,6 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	free(bhit);
 	free(dhit);
 	free(chit);
-	free(scratch);
 	free(gave_up);
 }
 

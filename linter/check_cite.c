@@ -324,10 +324,10 @@ static int has_digit(run *R, size_t from, size_t end)
 
 static int may_name_journal(run *R, size_t from, size_t end)
 {
-	unsigned char hit = 0;
+	uint64_t hit = 0;
 
 	hl_trigger_index_scan(journal_words(R), T(R) + from, end - from, &hit);
-	return hit;
+	return hit != 0;
 }
 
 /* Every in-text citation (RE_CITE) holds "(" or "[". */

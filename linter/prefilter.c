@@ -731,10 +731,10 @@ void hl_trigger_index_free(hl_trigger_index *ix)
 	free(ix);
 }
 
-static void mark(size_t r, size_t pos, unsigned char *hit, size_t split, hl_cands *cands)
+static void mark(size_t r, size_t pos, uint64_t *hit, size_t split, hl_cands *cands)
 {
 	if (r < split) {
-		hit[r] = 1;
+		hit[r / 64] |= 1ULL << (r % 64);
 	} else if (cands != NULL) {
 		hl_cands *c = &cands[r - split];
 		if (c->n == 0 || c->v[c->n - 1] != (uint32_t)pos) {
@@ -745,7 +745,7 @@ static void mark(size_t r, size_t pos, unsigned char *hit, size_t split, hl_cand
 }
 
 void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t from, size_t end,
-			      unsigned char *hit, size_t split, hl_cands *cands)
+			      uint64_t *hit, size_t split, hl_cands *cands)
 {
 	const unsigned char *u = (const unsigned char *)s, *tok = ix->tok;
 	size_t i = from, k;
@@ -777,7 +777,7 @@ void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t 
 	}
 }
 
-void hl_trigger_index_scan(const hl_trigger_index *ix, const char *s, size_t len, unsigned char *hit)
+void hl_trigger_index_scan(const hl_trigger_index *ix, const char *s, size_t len, uint64_t *hit)
 {
 	hl_trigger_index_scan_at(ix, s, 0, len, hit, ix->nrules, NULL);
 }

@@ -38,8 +38,9 @@ typedef struct hl_trigger_index hl_trigger_index;
 /* Build the index from trig[0..n) (trig[i] belongs to rule i). */
 hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n);
 void hl_trigger_index_free(hl_trigger_index *ix);
-/* Set hit[i] = 1 for every rule i with a trigger among the tokens of s[0..len). */
-void hl_trigger_index_scan(const hl_trigger_index *ix, const char *s, size_t len, unsigned char *hit);
+/* Set bit i of hit (bit i % 64 of hit[i / 64]) for every rule i with a trigger among the
+ * tokens of s[0..len). */
+void hl_trigger_index_scan(const hl_trigger_index *ix, const char *s, size_t len, uint64_t *hit);
 
 /* Offsets of tokens, ascending and each once: where a regex may begin to match. Offsets
  * are 32-bit, so the caller collects them only for texts under 4 GiB. */
@@ -50,10 +51,10 @@ typedef struct hl_cands {
 
 /*
  * Look up the tokens of s[from, end) (offsets into s). For a slot i < split with a word
- * among them set hit[i] = 1; for a slot i >= split append the offset of each token that
+ * among them set bit i of hit; for a slot i >= split append the offset of each token that
  * holds one of its words to cands[i - split] (when cands is not NULL).
  */
 void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t from, size_t end,
-			      unsigned char *hit, size_t split, hl_cands *cands);
+			      uint64_t *hit, size_t split, hl_cands *cands);
 
 #endif
