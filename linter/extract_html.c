@@ -71,7 +71,7 @@ static int category(const char *name, enum hl_block_kind *kind)
 	size_t i;
 
 	for (i = 0; i < sizeof elements / sizeof elements[0]; i++)
-		if (!strcmp(name, elements[i].name)) {
+		if (name[0] == elements[i].name[0] && !strcmp(name, elements[i].name)) {
 			*kind = elements[i].kind;
 			return elements[i].cat;
 		}
