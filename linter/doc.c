@@ -282,6 +282,9 @@ static size_t bisect_anchor(const hl_doc *doc, size_t p, size_t lo, size_t hi)
 
 static size_t find_anchor(const hl_doc *doc, size_t p)
 {
+	/* the builder asks about the end of the prose at every block */
+	if (doc->nanchors > 0 && doc->anchors[doc->nanchors - 1].prose <= p)
+		return doc->nanchors - 1;
 	return bisect_anchor(doc, p, 0, doc->nanchors);
 }
 
