@@ -260,8 +260,7 @@ static void limit_warning(run *R, size_t at, int rc)
 
 int hl_run_match(run *R, const pcre2_code *re, size_t from, size_t end, size_t at, size_t *ms, size_t *me)
 {
-	int rc = pcre2_match(re, (PCRE2_SPTR)R->doc->text.s + from, end - from, at - from,
-			     PCRE2_NO_UTF_CHECK, R->ck->md, R->ck->mctx);
+	int rc = hl_prose_match(re, R->doc->text.s + from, end - from, at - from, R->ck->md, R->ck->mctx);
 	PCRE2_SIZE *ov;
 
 	if (rc == PCRE2_ERROR_NOMATCH)
@@ -328,8 +327,7 @@ int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t e
 	seek(cur, at);
 	for (; cur->i < c->n && c->v[cur->i] < end; cur->i++) {
 		size_t p = c->v[cur->i];
-		int rc = pcre2_match(re, (PCRE2_SPTR)R->doc->text.s + from, end - from, p - from,
-				     PCRE2_NO_UTF_CHECK, R->ck->md, R->ck->mctx);
+		int rc = hl_prose_match(re, R->doc->text.s + from, end - from, p - from, R->ck->md, R->ck->mctx);
 		PCRE2_SIZE *ov;
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;

@@ -6,6 +6,21 @@
 
 struct hl_refs;
 
+/*
+ * Match re against prose (valid UTF-8, as the document builder makes it) from offset at:
+ * pcre2_match's arguments with PCRE2_NO_UTF_CHECK. A JIT-compiled regex goes through
+ * PCRE2's fast path, which skips the checks pcre2_match repeats on every call.
+ */
+static inline int hl_prose_match(const pcre2_code *re, const char *s, size_t len, size_t at,
+				 pcre2_match_data *md, pcre2_match_context *mctx)
+{
+	int rc = pcre2_jit_match(re, (PCRE2_SPTR)s, len, at, 0, md, mctx);
+
+	if (rc == PCRE2_ERROR_JIT_BADOPTION) /* not JIT-compiled (HYPELINT_JIT=0, or JIT failed) */
+		rc = pcre2_match(re, (PCRE2_SPTR)s, len, at, PCRE2_NO_UTF_CHECK, md, mctx);
+	return rc;
+}
+
 /* State of one run of the rules over one document. */
 typedef struct run {
 	hl_checker *ck;

@@ -121,6 +121,15 @@ if want prefilter; then
 	else bad "prefilter: fast path and full scan differ" "$(diff "$out/full.txt" "$out/fast.txt" | head -20)"; fi
 fi
 
+# the regexes give the same findings through PCRE2's JIT fast path and its interpreter
+if want nojit; then
+	$HL --color=never -j 1 samples tests/golden >"$out/jit.txt" 2>&1; rj=$?
+	HYPELINT_JIT=0 $HL --color=never -j 1 samples tests/golden >"$out/nojit.txt" 2>&1; rn=$?
+	if ! grep -q ': warning: ' "$out/jit.txt"; then bad "nojit: nothing was found" "$(head -5 "$out/jit.txt")"
+	elif [ "$rj" = "$rn" ] && cmp -s "$out/jit.txt" "$out/nojit.txt"; then ok
+	else bad "nojit: JIT and interpreter differ" "$(diff "$out/nojit.txt" "$out/jit.txt" | head -20)"; fi
+fi
+
 # a document longer than one chunk (a megabyte of paragraphs; see hl_check_doc): the
 # samples and rule examples repeated in one file of about 1.3 MB, fast path vs full scan;
 # the citation and disclaimer checks, which read the whole document, run at its end
