@@ -41,6 +41,11 @@ void hl_doc_release(hl_doc *doc)
 	memset(doc, 0, sizeof *doc);
 }
 
+static int is_synth(const hl_anchor *a)
+{
+	return a->src_end != HL_ANCHOR_LINEAR;
+}
+
 static void anchor(hl_doc *doc, size_t src, size_t src_end, int synth)
 {
 	hl_anchor *last = doc->nanchors ? &doc->anchors[doc->nanchors - 1] : NULL;
@@ -54,12 +59,12 @@ static void anchor(hl_doc *doc, size_t src, size_t src_end, int synth)
 	if (src_end < src && synth)
 		src_end = src;
 
-	if (!synth && last != NULL && !last->synth && last->src + (p - last->prose) == src)
+	if (!synth && last != NULL && !is_synth(last) && last->src + (p - last->prose) == src)
 		return;
 	if (last != NULL && last->prose == p)
 		doc->nanchors--; /* an empty run: replace it */
 	HL_GROW(doc->anchors, doc->anchors_cap, doc->nanchors + 1);
-	doc->anchors[doc->nanchors++] = (hl_anchor){p, src, src_end, synth};
+	doc->anchors[doc->nanchors++] = (hl_anchor){p, src, synth ? src_end : HL_ANCHOR_LINEAR};
 }
 
 void hl_doc_block_begin(hl_doc *doc, enum hl_block_kind kind)
@@ -320,14 +325,14 @@ size_t hl_doc_first_link(const hl_doc *doc, size_t p)
 
 static size_t src_at(const hl_anchor *a, size_t p)
 {
-	if (a->synth || p < a->prose)
+	if (is_synth(a) || p < a->prose)
 		return a->src;
 	return a->src + (p - a->prose);
 }
 
 static size_t src_end_at(const hl_anchor *a, size_t end)
 {
-	if (a->synth)
+	if (is_synth(a))
 		return a->src_end;
 	return a->src + (end - 1 - a->prose) + 1;
 }
@@ -364,7 +369,7 @@ static int anchor_holds(const hl_doc *doc, size_t k, size_t s)
 {
 	const hl_anchor *a = &doc->anchors[k];
 	size_t pend = k + 1 < doc->nanchors ? doc->anchors[k + 1].prose : doc->text.len;
-	size_t send = a->synth ? a->src_end : a->src + (pend - a->prose);
+	size_t send = is_synth(a) ? a->src_end : a->src + (pend - a->prose);
 
 	return pend > a->prose && s >= a->src && s < send;
 }
@@ -400,7 +405,7 @@ int hl_doc_prose_range(const hl_doc *doc, size_t s, size_t e, size_t *ps, size_t
 	if (a == doc->nanchors)
 		return -1;
 	A = &doc->anchors[a];
-	*ps = A->synth ? A->prose : A->prose + (s - A->src);
+	*ps = is_synth(A) ? A->prose : A->prose + (s - A->src);
 	if (e <= s) {
 		*pe = *ps;
 		return 0;
@@ -411,7 +416,7 @@ int hl_doc_prose_range(const hl_doc *doc, size_t s, size_t e, size_t *ps, size_t
 		return 0;
 	}
 	A = &doc->anchors[b];
-	if (A->synth)
+	if (is_synth(A))
 		*pe = b + 1 < doc->nanchors ? doc->anchors[b + 1].prose : doc->text.len;
 	else
 		*pe = A->prose + (e - 1 - A->src) + 1;

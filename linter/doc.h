@@ -22,9 +22,12 @@
 typedef struct hl_anchor {
 	size_t prose;   /* first prose byte of this run */
 	size_t src;     /* source offset it maps to */
-	size_t src_end; /* synthetic runs: end of the source text they stand for */
-	int synth;
+	size_t src_end; /* synthetic runs: end of the source text they stand for; linear runs:
+			 * HL_ANCHOR_LINEAR (an anchor is made for each few words of a
+			 * document, so it has no flag field of its own) */
 } hl_anchor;
+
+#define HL_ANCHOR_LINEAR ((size_t)-1)
 
 enum hl_block_kind {
 	HL_BLOCK_PARA,
