@@ -180,6 +180,14 @@ hl_finding *hl_run_add(run *R, size_t pstart, size_t pend)
 	return f;
 }
 
+void hl_run_rendered(run *R, hl_finding *f)
+{
+	if (R->ck->drop_match) {
+		free(f->match);
+		f->match = NULL;
+	}
+}
+
 /* Quote match into b, at most MAX_QUOTE characters. */
 static void add_match(hl_buf *b, const char *match)
 {
@@ -228,9 +236,13 @@ char *hl_render(const char *tmpl, const char *match, const char *const *vars)
 			continue;
 		hl_buf_addc(&b, *p);
 	}
-	if (b.s != NULL && b.cap > b.len + 1) /* it is kept until the file is reported */
-		b.s = hl_realloc(b.s, b.len + 1);
-	return hl_buf_detach(&b);
+	{
+		/* it is kept until the file is reported: an exact copy, as shrinking the buffer
+		 * would leave a hole in the heap after each message */
+		char *m = hl_strndup(b.s ? b.s : "", b.len);
+		hl_buf_release(&b);
+		return m;
+	}
 }
 
 static char *render(const char *tmpl, const char *match, const char *suggest)
@@ -464,6 +476,7 @@ static void check_unit(run *R, const pcre2_code *re, cursor *cur, size_t from, s
 		f = hl_run_add(R, ms, me);
 		f->suggest = suggest;
 		f->message = render(r->message, f->match, suggest);
+		hl_run_rendered(R, f);
 	}
 }
 
@@ -491,6 +504,7 @@ static void check_require(run *R, cursor *when)
 		return;
 	f = hl_run_add(R, first_s, first_e);
 	f->message = render(r->message, f->match, NULL);
+	hl_run_rendered(R, f);
 }
 
 /* Trigger hits are kept as bits: NW(n) words of 64 for n slots. */

@@ -43,6 +43,8 @@ typedef struct hl_checker {
 	int prefilter;   /* skip rules whose trigger words a scope lacks (HYPELINT_PREFILTER=0: off) */
 	void *subsets;   /* regexes of some alternatives of a rule, compiled on first use */
 	const unsigned char *enabled; /* per rule: whether it runs (NULL: each rule's own setting) */
+	int drop_match;  /* free each finding's matched text once its message is made (an output
+			    that shows no match and computes no fingerprint: one copy less per finding) */
 } hl_checker;
 
 /* Limits for every match (0 keeps PCRE2's default). */

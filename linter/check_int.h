@@ -54,6 +54,8 @@ int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t e
 
 /* Append a finding of the current rule for prose range [pstart, pend); message unset. */
 hl_finding *hl_run_add(run *R, size_t pstart, size_t pend);
+/* A finding's message is made: drop its matched text if the checker keeps none. */
+void hl_run_rendered(run *R, hl_finding *f);
 /* Match re in text[from, end) from `at`: 1 found ([*ms, *me)), 0 none, -1 gave up (reported). */
 int hl_run_match(run *R, const pcre2_code *re, size_t from, size_t end, size_t at, size_t *ms, size_t *me);
 /* Does re match in text[from, end) or in the target of a link there? */

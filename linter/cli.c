@@ -451,6 +451,13 @@ static void drop_baselined(const ctx *C, job *J, hl_results *res)
 	res->n = k;
 }
 
+/* Does the run need each finding's matched text after its message is made? Fingerprints
+ * hash it (a baseline read or written, every format but gcc) and report formats print it. */
+static int needs_match(const ctx *C)
+{
+	return C->nbaseline || C->o.write_baseline != NULL || C->o.format != HL_OUT_GCC;
+}
+
 static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src, job *J, FILE *out, FILE *err)
 {
 	const opts *o = &C->o;
@@ -490,8 +497,7 @@ static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src
 		if (f.v[i].rule != NULL)
 			f.v[i].severity = P->sev[f.v[i].rule - C->rules.v];
 	hl_findings_sort(&f);
-	hl_results_add(&res, src, &f, J->index,
-		       C->nbaseline || o->write_baseline != NULL || o->format != HL_OUT_GCC);
+	hl_results_add(&res, src, &f, J->index, needs_match(C));
 	hl_findings_release(&f);
 	if (C->nbaseline)
 		drop_baselined(C, J, &res);
@@ -693,6 +699,7 @@ static void *worker(void *arg)
 	size_t i;
 
 	hl_checker_init(&ck, &P->C->rules, P->C->o.match_limit, P->C->o.depth_limit);
+	ck.drop_match = !needs_match(P->C);
 	profile_init(&prof, &P->C->rules);
 	while ((i = take(P)) < P->L->n) {
 		run_job(P->C, &ck, &prof, &P->L->v[i], NULL, NULL);
@@ -720,6 +727,7 @@ static void run_jobs(ctx *C, joblist *L)
 	if (nthreads > L->n)
 		nthreads = L->n;
 	hl_checker_init(&ck, &C->rules, C->o.match_limit, C->o.depth_limit);
+	ck.drop_match = !needs_match(C);
 	profile_init(&prof, &C->rules);
 	if (nthreads <= 1) {
 		for (i = 0; i < L->n; i++) {
