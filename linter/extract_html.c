@@ -525,6 +525,26 @@ static size_t region_offset(const hl_source *src, size_t start, size_t end, int 
 	return p;
 }
 
+/* A parser reading len bytes at data in place. htmlCreateMemoryParserCtxt would copy them,
+ * and a copy of a large page is as large as the page. */
+static htmlParserCtxtPtr memory_ctxt(const char *data, int len)
+{
+	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+	xmlParserInputBufferPtr buf;
+	xmlParserInputPtr in;
+
+	if (ctxt == NULL)
+		hl_oom();
+	if ((buf = xmlParserInputBufferCreateStatic(data, len, XML_CHAR_ENCODING_NONE)) == NULL)
+		hl_oom();
+	if ((in = xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE)) == NULL) {
+		xmlFreeParserInputBuffer(buf);
+		hl_oom();
+	}
+	inputPush(ctxt, in);
+	return ctxt;
+}
+
 void hl_html_region(hl_doc *doc, size_t start, size_t end)
 {
 	hx X = {doc, doc->src->data, start, end, 0, 0};
@@ -541,9 +561,7 @@ void hl_html_region(hl_doc *doc, size_t start, size_t end)
 	len = end - start;
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
-	ctxt = htmlCreateMemoryParserCtxt(doc->src->data + start, (int)len);
-	if (ctxt == NULL)
-		hl_oom();
+	ctxt = memory_ctxt(doc->src->data + start, (int)len);
 	/* only the events below: no tree (white space that libxml2 calls ignorable is not
 	 * reported; align() meets it in the source as a space) */
 	memset(ctxt->sax, 0, sizeof *ctxt->sax);
