@@ -76,18 +76,22 @@ size_t hl_source_line_of(const hl_source *src, size_t off)
 	return lo + 1;
 }
 
+/* LINE:COL of offset off on line l (1-based), which holds it */
+static void pos_on_line(const hl_source *src, size_t l, size_t off, size_t *line, size_t *col)
+{
+	size_t start = src->lines[l - 1];
+
+	if (l == 1 && src->bom && off >= src->bom)
+		start = src->bom;
+	*line = l;
+	*col = hl_utf8_count(src->data + start, off - start) + 1;
+}
+
 void hl_source_pos(const hl_source *src, size_t off, size_t *line, size_t *col)
 {
-	size_t lo, start;
-
 	if (off > src->len)
 		off = src->len;
-	lo = hl_source_line_of(src, off) - 1;
-	start = src->lines[lo];
-	if (lo == 0 && src->bom && off >= src->bom)
-		start = src->bom;
-	*line = lo + 1;
-	*col = hl_utf8_count(src->data + start, off - start) + 1;
+	pos_on_line(src, hl_source_line_of(src, off), off, line, col);
 }
 
 void hl_poscache_pos(hl_poscache *pc, size_t off, size_t *line, size_t *col)
@@ -110,7 +114,7 @@ void hl_poscache_pos(hl_poscache *pc, size_t off, size_t *line, size_t *col)
 		*col = pc->col + hl_utf8_count(pc->src->data + pc->off, off - pc->off);
 		*line = l;
 	} else
-		hl_source_pos(pc->src, off, line, col);
+		pos_on_line(pc->src, l, off, line, col);
 	pc->line = *line;
 	pc->off = off;
 	pc->col = *col;
