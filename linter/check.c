@@ -3,6 +3,7 @@
 #include "check_int.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,8 @@
  * A rule whose alternatives have triggers of their own runs, in a scope, the
  * alternation of only the alternatives whose triggers the scope holds: the
  * others cannot match there, so the findings are those of the whole pattern.
- * Those partial regexes are compiled on first use and kept per checker.
+ * Those partial regexes are compiled on first use and kept per checker, or once for all
+ * the checkers of a run in a shared cache (hl_subset_cache).
  */
 typedef struct subset {
 	size_t rule;
@@ -59,20 +61,89 @@ static void sub_put(subsets *S, size_t rule, unsigned long long mask, int anchor
 	S->n++;
 }
 
-static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long mask, int anchored)
+static pcre2_code *sub_find(const subsets *S, size_t ri, unsigned long long mask, int anchored)
 {
-	subsets *S = ck->subsets;
-	const hl_rule *r = &ck->rules->v[ri];
-	hl_buf b = HL_BUF_INIT;
-	size_t i, k, count = 0;
-	pcre2_code *code;
-	int ec;
-	PCRE2_SIZE off;
+	size_t i;
 
 	if (S->cap > 0)
 		for (i = sub_hash(ri, mask, anchored) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
 			if (S->v[i].rule == ri && S->v[i].mask == mask && S->v[i].anchored == anchored)
 				return S->v[i].code;
+	return NULL;
+}
+
+static void sub_free(subsets *S)
+{
+	size_t i;
+
+	for (i = 0; S != NULL && i < S->cap; i++)
+		pcre2_code_free(S->v[i].code);
+	if (S != NULL)
+		free(S->v);
+	free(S);
+}
+
+struct hl_subset_cache {
+	pthread_mutex_t mu;
+	subsets S;
+};
+
+hl_subset_cache *hl_subset_cache_new(void)
+{
+	hl_subset_cache *c = hl_calloc(1, sizeof *c);
+
+	pthread_mutex_init(&c->mu, NULL);
+	return c;
+}
+
+void hl_subset_cache_free(hl_subset_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->S.cap; i++)
+		pcre2_code_free(c->S.v[i].code);
+	free(c->S.v);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+static pcre2_code *sub_compile(const hl_rule *r, unsigned long long mask, int anchored);
+
+static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long mask, int anchored)
+{
+	subsets *S = ck->subsets;
+	const hl_rule *r = &ck->rules->v[ri];
+	pcre2_code *code = sub_find(S, ri, mask, anchored);
+
+	if (code != NULL)
+		return code;
+	if (ck->shared != NULL) {
+		/* the checker's own table keeps a borrowed pointer: the lock is taken once per
+		 * partial regex and checker, not per look-up */
+		pthread_mutex_lock(&ck->shared->mu);
+		if ((code = sub_find(&ck->shared->S, ri, mask, anchored)) == NULL &&
+		    (code = sub_compile(r, mask, anchored)) != NULL)
+			sub_put(&ck->shared->S, ri, mask, anchored, code);
+		pthread_mutex_unlock(&ck->shared->mu);
+	} else
+		code = sub_compile(r, mask, anchored);
+	if (code == NULL) /* cannot happen (every part compiled before); the whole pattern is right too */
+		return anchored ? r->anchored : r->match;
+	sub_put(S, ri, mask, anchored, code);
+	return code;
+}
+
+/* The alternatives of rule r in mask as one regex, JIT-compiled, or NULL. */
+static pcre2_code *sub_compile(const hl_rule *r, unsigned long long mask, int anchored)
+{
+	hl_buf b = HL_BUF_INIT;
+	size_t k, count = 0;
+	pcre2_code *code;
+	int ec;
+	PCRE2_SIZE off;
+
 	for (k = 0; k < r->nitems; k++)
 		if (mask & (1ULL << k)) {
 			hl_buf_addf(&b, "%s(?:%s)", count++ ? "|" : "", r->items[k]);
@@ -82,11 +153,8 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 			     PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS) |
 			     (anchored ? PCRE2_ANCHORED : 0), &ec, &off, NULL);
 	hl_buf_release(&b);
-	if (code == NULL) /* cannot happen (every part compiled before); the whole pattern is right too */
-		return anchored ? r->anchored : r->match;
-	if (hl_use_jit())
+	if (code != NULL && hl_use_jit())
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-	sub_put(S, ri, mask, anchored, code);
 	return code;
 }
 
@@ -125,14 +193,12 @@ void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_
 
 void hl_checker_release(hl_checker *ck)
 {
-	subsets *S = ck->subsets;
-	size_t i;
-
-	for (i = 0; S != NULL && i < S->cap; i++)
-		pcre2_code_free(S->v[i].code);
-	if (S != NULL)
+	if (ck->shared != NULL) { /* the codes are the shared cache's */
+		subsets *S = ck->subsets;
 		free(S->v);
-	free(S);
+		free(S);
+	} else
+		sub_free(ck->subsets);
 	hl_cite_free(ck->cite);
 	pcre2_match_data_free(ck->md);
 	pcre2_match_context_free(ck->mctx);

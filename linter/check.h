@@ -34,6 +34,12 @@ typedef struct hl_findings {
 	size_t n, cap;
 } hl_findings;
 
+/* Partial regexes (some alternatives of a rule) compiled for the checkers of one run,
+ * which may be on several threads: each is compiled and JIT-compiled once. */
+typedef struct hl_subset_cache hl_subset_cache;
+hl_subset_cache *hl_subset_cache_new(void);
+void hl_subset_cache_free(hl_subset_cache *c);
+
 /* Per-thread matching state: match data and limits. */
 typedef struct hl_checker {
 	pcre2_match_data *md;
@@ -42,6 +48,7 @@ typedef struct hl_checker {
 	void *cite;      /* compiled patterns of the citation checks (check_cite.c) */
 	int prefilter;   /* skip rules whose trigger words a scope lacks (HYPELINT_PREFILTER=0: off) */
 	void *subsets;   /* regexes of some alternatives of a rule, compiled on first use */
+	hl_subset_cache *shared; /* when set, where subsets come from (they are not this checker's) */
 	const unsigned char *enabled; /* per rule: whether it runs (NULL: each rule's own setting) */
 	int drop_match;  /* free each finding's matched text once its message is made (an output
 			    that shows no match and computes no fingerprint: one copy less per finding) */

@@ -646,6 +646,7 @@ typedef struct pool {
 	size_t waiting;   /* the job the main thread is blocked on, or SIZE_MAX */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	hl_subset_cache *subsets; /* the partial regexes, compiled once for all the threads */
 } pool;
 
 static void profile_init(profile *P, const hl_rules *rules)
@@ -700,6 +701,7 @@ static void *worker(void *arg)
 
 	hl_checker_init(&ck, &P->C->rules, P->C->o.match_limit, P->C->o.depth_limit);
 	ck.drop_match = !needs_match(P->C);
+	ck.shared = P->subsets;
 	profile_init(&prof, &P->C->rules);
 	while ((i = take(P)) < P->L->n) {
 		run_job(P->C, &ck, &prof, &P->L->v[i], NULL, NULL);
@@ -741,6 +743,7 @@ static void run_jobs(ctx *C, joblist *L)
 	memset(&P, 0, sizeof P);
 	P.C = C;
 	P.L = L;
+	P.subsets = ck.shared = hl_subset_cache_new();
 	P.waiting = SIZE_MAX;
 	pthread_mutex_init(&P.mu, NULL);
 	pthread_cond_init(&P.cv, NULL);
@@ -776,6 +779,7 @@ static void run_jobs(ctx *C, joblist *L)
 		pthread_join(tids[i], NULL);
 	free(tids);
 	hl_checker_release(&ck);
+	hl_subset_cache_free(P.subsets); /* after every checker that borrowed from it */
 	profile_release(&prof);
 	pthread_mutex_destroy(&P.mu);
 	pthread_cond_destroy(&P.cv);
