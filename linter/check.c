@@ -802,13 +802,13 @@ typedef struct supp_lists {
 	size_t nrange;
 } supp_lists;
 
-static int suppressed(const hl_doc *doc, const supp_lists *L, const hl_finding *f)
+static int suppressed(const hl_doc *doc, const supp_lists *L, const hl_finding *f, size_t *near)
 {
 	size_t line, lo, hi;
 
 	if (f->rule == NULL || doc->nsupps == 0)
 		return 0;
-	line = hl_source_line_of(doc->src, f->start);
+	line = *near = hl_source_line_near(doc->src, f->start, *near);
 	/* a disable-next-line on the line before */
 	lo = 0;
 	hi = L->nnext;
@@ -864,6 +864,7 @@ void hl_check_suppress(hl_checker *ck, const hl_doc *doc, hl_findings *f)
 
 	{
 		supp_lists L = {NULL, 0, NULL, 0};
+		size_t near = 0; /* the line of the last finding */
 		L.next = hl_calloc(doc->nsupps + 1, sizeof *L.next);
 		L.range = hl_calloc(doc->nsupps + 1, sizeof *L.range);
 		for (i = 0; i < doc->nsupps; i++) {
@@ -873,7 +874,7 @@ void hl_check_suppress(hl_checker *ck, const hl_doc *doc, hl_findings *f)
 				L.range[L.nrange++] = &doc->supps[i];
 		}
 		for (i = j = 0; i < f->n; i++) {
-			if (suppressed(doc, &L, &f->v[i]))
+			if (suppressed(doc, &L, &f->v[i], &near))
 				finding_release(&f->v[i]);
 			else
 				f->v[j++] = f->v[i];

@@ -76,6 +76,21 @@ size_t hl_source_line_of(const hl_source *src, size_t off)
 	return lo + 1;
 }
 
+size_t hl_source_line_near(const hl_source *src, size_t off, size_t near)
+{
+	size_t l = near;
+
+	if (l >= 1 && l <= src->nlines && src->lines[l - 1] <= off) {
+		/* offsets mostly come in order: try the next few lines before a bisection */
+		size_t stop = l + 8;
+		while (l < src->nlines && l < stop && src->lines[l] <= off)
+			l++;
+		if (l >= src->nlines || src->lines[l] > off)
+			return l;
+	}
+	return hl_source_line_of(src, off);
+}
+
 /* LINE:COL of offset off on line l (1-based), which holds it */
 static void pos_on_line(const hl_source *src, size_t l, size_t off, size_t *line, size_t *col)
 {
@@ -100,16 +115,7 @@ void hl_poscache_pos(hl_poscache *pc, size_t off, size_t *line, size_t *col)
 
 	if (off > pc->src->len)
 		off = pc->src->len;
-	l = pc->line;
-	if (l >= 1 && l <= pc->src->nlines && pc->src->lines[l - 1] <= off) {
-		/* offsets mostly come in order: try the next few lines before a bisection */
-		size_t stop = l + 8;
-		while (l < pc->src->nlines && l < stop && pc->src->lines[l] <= off)
-			l++;
-		if (l < pc->src->nlines && pc->src->lines[l] <= off)
-			l = hl_source_line_of(pc->src, off);
-	} else
-		l = hl_source_line_of(pc->src, off);
+	l = hl_source_line_near(pc->src, off, pc->line);
 	if (pc->line == l && off >= pc->off) {
 		*col = pc->col + hl_utf8_count(pc->src->data + pc->off, off - pc->off);
 		*line = l;
