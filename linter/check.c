@@ -72,15 +72,14 @@ static pcre2_code *sub_find(const subsets *S, size_t ri, unsigned long long mask
 	return NULL;
 }
 
-static void sub_free(subsets *S)
+/* Free the table and, when it owns them, its regexes. */
+static void sub_release(subsets *S, int owned)
 {
 	size_t i;
 
-	for (i = 0; S != NULL && i < S->cap; i++)
+	for (i = 0; owned && i < S->cap; i++)
 		pcre2_code_free(S->v[i].code);
-	if (S != NULL)
-		free(S->v);
-	free(S);
+	free(S->v);
 }
 
 struct hl_subset_cache {
@@ -98,13 +97,9 @@ hl_subset_cache *hl_subset_cache_new(void)
 
 void hl_subset_cache_free(hl_subset_cache *c)
 {
-	size_t i;
-
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->S.cap; i++)
-		pcre2_code_free(c->S.v[i].code);
-	free(c->S.v);
+	sub_release(&c->S, 1);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
@@ -193,12 +188,9 @@ void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_
 
 void hl_checker_release(hl_checker *ck)
 {
-	if (ck->shared != NULL) { /* the codes are the shared cache's */
-		subsets *S = ck->subsets;
-		free(S->v);
-		free(S);
-	} else
-		sub_free(ck->subsets);
+	if (ck->subsets != NULL) /* with a shared cache, the regexes are the cache's */
+		sub_release(ck->subsets, ck->shared == NULL);
+	free(ck->subsets);
 	hl_cite_free(ck->cite);
 	pcre2_match_data_free(ck->md);
 	pcre2_match_context_free(ck->mctx);

@@ -181,8 +181,8 @@ static void braced(parser *P)
 
 /*
  * Read the opening of a group at "(": 0 for a group that matches text, 1 for a
- * lookahead or lookbehind, 2 for a negative one, -1 for an option setting such as "(?i)" (read whole) or a pattern
- * the analysis does not read (P->bad set).
+ * lookahead or lookbehind, 2 for a negative one, -1 for an option setting such as
+ * "(?i)" (read whole) or a pattern the analysis does not read (P->bad set).
  */
 static int open_group(parser *P)
 {
