@@ -153,6 +153,8 @@ static pcre2_code *sub_compile(const hl_rule *r, unsigned long long mask, int an
 	return code;
 }
 
+static unsigned char *doc_slots(const hl_rules *rules);
+
 void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_limit,
 		     unsigned long depth_limit)
 {
@@ -180,6 +182,7 @@ void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_
 		pcre2_set_depth_limit(ck->mctx, (uint32_t)depth_limit);
 	ck->cite = hl_cite_init();
 	ck->subsets = hl_calloc(1, sizeof(subsets));
+	ck->keep = doc_slots(rules);
 	{
 		const char *v = getenv("HYPELINT_PREFILTER");
 		ck->prefilter = rules->triggers != NULL && !(v != NULL && !strcmp(v, "0"));
@@ -191,6 +194,7 @@ void hl_checker_release(hl_checker *ck)
 	if (ck->subsets != NULL) /* with a shared cache, the regexes are the cache's */
 		sub_release(ck->subsets, ck->shared == NULL);
 	free(ck->subsets);
+	free(ck->keep);
 	hl_cite_free(ck->cite);
 	pcre2_match_data_free(ck->md);
 	pcre2_match_context_free(ck->mctx);
@@ -268,6 +272,7 @@ char *hl_render(const char *tmpl, const char *match, const char *const *vars)
 {
 	hl_buf b = HL_BUF_INIT;
 	const char *p;
+	char *m;
 	size_t i;
 
 	for (p = tmpl; *p; p++) {
@@ -294,13 +299,11 @@ char *hl_render(const char *tmpl, const char *match, const char *const *vars)
 			continue;
 		hl_buf_addc(&b, *p);
 	}
-	{
-		/* it is kept until the file is reported: an exact copy, as shrinking the buffer
-		 * would leave a hole in the heap after each message */
-		char *m = hl_strndup(b.s ? b.s : "", b.len);
-		hl_buf_release(&b);
-		return m;
-	}
+	/* it is kept until the file is reported: an exact copy, as shrinking the buffer would
+	 * leave a hole in the heap after each message */
+	m = hl_strndup(b.s ? b.s : "", b.len);
+	hl_buf_release(&b);
+	return m;
 }
 
 static char *render(const char *tmpl, const char *match, const char *suggest)
@@ -328,7 +331,9 @@ static void limit_warning(run *R, size_t at, int rc)
 	f->message = hl_buf_detach(&b);
 }
 
-int hl_run_match(run *R, const pcre2_code *re, size_t from, size_t end, size_t at, size_t *ms, size_t *me)
+/* hl_run_match, inline for the loop over candidates in hl_run_next */
+static inline int match_at(run *R, const pcre2_code *re, size_t from, size_t end, size_t at, size_t *ms,
+			   size_t *me)
 {
 	int rc = hl_prose_match(re, R->doc->text.s + from, end - from, at - from, R->ck->md, R->ck->mctx);
 	PCRE2_SIZE *ov;
@@ -343,6 +348,11 @@ int hl_run_match(run *R, const pcre2_code *re, size_t from, size_t end, size_t a
 	*ms = from + ov[0];
 	*me = from + ov[1];
 	return 1;
+}
+
+int hl_run_match(run *R, const pcre2_code *re, size_t from, size_t end, size_t at, size_t *ms, size_t *me)
+{
+	return match_at(R, re, from, end, at, ms, me);
 }
 
 /* Move cur to its first candidate at or after at: galloping forward (a fresh cursor may
@@ -396,19 +406,9 @@ int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t e
 	c = cur->c;
 	seek(cur, at);
 	for (; cur->i < c->n && c->v[cur->i] < end; cur->i++) {
-		size_t p = c->v[cur->i];
-		int rc = hl_prose_match(re, R->doc->text.s + from, end - from, p - from, R->ck->md, R->ck->mctx);
-		PCRE2_SIZE *ov;
-		if (rc == PCRE2_ERROR_NOMATCH)
-			continue;
-		if (rc < 0) {
-			limit_warning(R, p, rc);
-			return -1;
-		}
-		ov = pcre2_get_ovector_pointer(R->ck->md);
-		*ms = from + ov[0];
-		*me = from + ov[1];
-		return 1;
+		int rc = match_at(R, re, from, end, c->v[cur->i], ms, me);
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -662,7 +662,8 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	size_t nw = NW(ns);
 	uint64_t *hit = NULL, *bhit = NULL, *dhit = NULL, *chit = NULL;
 	size_t hit_cap = 0, bhit_cap = 0;
-	unsigned char *keep = NULL, *gave_up = hl_calloc(rules->n + 1, 1);
+	const unsigned char *keep = ck->keep;
+	unsigned char *gave_up = hl_calloc(rules->n + 1, 1);
 	hl_cands *cands = NULL;
 	const pcre2_code *re;
 
@@ -673,10 +674,8 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	if (ck->prefilter) {
 		dhit = hl_calloc(nw + 1, sizeof *dhit);
 		chit = hl_calloc(nw + 1, sizeof *chit);
-		if (doc->text.len <= UINT32_MAX) { /* candidate offsets are 32-bit */
+		if (doc->text.len <= UINT32_MAX) /* candidate offsets are 32-bit */
 			cands = hl_calloc(rules->nstarts + 1, sizeof *cands);
-			keep = doc_slots(rules);
-		}
 		R.cands = cands;
 	}
 	while (b0 < doc->nblocks) {
@@ -764,7 +763,6 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	for (i = 0; cands != NULL && i < rules->nstarts; i++)
 		free(cands[i].v);
 	free(cands);
-	free(keep);
 	free(hit);
 	free(bhit);
 	free(dhit);

@@ -50,6 +50,8 @@ typedef struct hl_checker {
 	void *subsets;   /* regexes of some alternatives of a rule, compiled on first use */
 	hl_subset_cache *shared; /* when set, where subsets come from (they are not this checker's) */
 	const unsigned char *enabled; /* per rule: whether it runs (NULL: each rule's own setting) */
+	unsigned char *keep; /* per start slot: read by a whole-document check, so its candidates
+				are kept for the whole text (check.c: doc_slots) */
 	int drop_match;  /* free each finding's matched text once its message is made (an output
 			    that shows no match and computes no fingerprint: one copy less per finding) */
 } hl_checker;

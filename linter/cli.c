@@ -458,6 +458,14 @@ static int needs_match(const ctx *C)
 	return C->nbaseline || C->o.write_baseline != NULL || C->o.format != HL_OUT_GCC;
 }
 
+/* A checker for this run; shared (may be NULL): the cache of partial regexes of its threads. */
+static void checker_init(const ctx *C, hl_checker *ck, hl_subset_cache *shared)
+{
+	hl_checker_init(ck, &C->rules, C->o.match_limit, C->o.depth_limit);
+	ck->drop_match = !needs_match(C);
+	ck->shared = shared;
+}
+
 static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src, job *J, FILE *out, FILE *err)
 {
 	const opts *o = &C->o;
@@ -699,9 +707,7 @@ static void *worker(void *arg)
 	profile prof;
 	size_t i;
 
-	hl_checker_init(&ck, &P->C->rules, P->C->o.match_limit, P->C->o.depth_limit);
-	ck.drop_match = !needs_match(P->C);
-	ck.shared = P->subsets;
+	checker_init(P->C, &ck, P->subsets);
 	profile_init(&prof, &P->C->rules);
 	while ((i = take(P)) < P->L->n) {
 		run_job(P->C, &ck, &prof, &P->L->v[i], NULL, NULL);
@@ -728,8 +734,10 @@ static void run_jobs(ctx *C, joblist *L)
 
 	if (nthreads > L->n)
 		nthreads = L->n;
-	hl_checker_init(&ck, &C->rules, C->o.match_limit, C->o.depth_limit);
-	ck.drop_match = !needs_match(C);
+	memset(&P, 0, sizeof P);
+	if (nthreads > 1)
+		P.subsets = hl_subset_cache_new();
+	checker_init(C, &ck, P.subsets);
 	profile_init(&prof, &C->rules);
 	if (nthreads <= 1) {
 		for (i = 0; i < L->n; i++) {
@@ -740,10 +748,8 @@ static void run_jobs(ctx *C, joblist *L)
 		profile_release(&prof);
 		return;
 	}
-	memset(&P, 0, sizeof P);
 	P.C = C;
 	P.L = L;
-	P.subsets = ck.shared = hl_subset_cache_new();
 	P.waiting = SIZE_MAX;
 	pthread_mutex_init(&P.mu, NULL);
 	pthread_cond_init(&P.cv, NULL);

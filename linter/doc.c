@@ -2,6 +2,7 @@
 #include "doc.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -337,20 +338,6 @@ static size_t src_end_at(const hl_anchor *a, size_t end)
 	return a->src + (end - 1 - a->prose) + 1;
 }
 
-size_t hl_doc_src(const hl_doc *doc, size_t p)
-{
-	if (doc->nanchors == 0)
-		return 0;
-	return src_at(&doc->anchors[find_anchor(doc, p)], p);
-}
-
-size_t hl_doc_src_end(const hl_doc *doc, size_t end)
-{
-	if (doc->nanchors == 0 || end == 0)
-		return 0;
-	return src_end_at(&doc->anchors[find_anchor(doc, end - 1)], end);
-}
-
 size_t hl_doc_src_near(const hl_doc *doc, size_t p, size_t *hint)
 {
 	if (doc->nanchors == 0)
@@ -363,6 +350,20 @@ size_t hl_doc_src_end_near(const hl_doc *doc, size_t end, size_t *hint)
 	if (doc->nanchors == 0 || end == 0)
 		return 0;
 	return src_end_at(&doc->anchors[find_anchor_near(doc, end - 1, hint)], end);
+}
+
+size_t hl_doc_src(const hl_doc *doc, size_t p)
+{
+	size_t hint = SIZE_MAX; /* none: a plain bisection */
+
+	return hl_doc_src_near(doc, p, &hint);
+}
+
+size_t hl_doc_src_end(const hl_doc *doc, size_t end)
+{
+	size_t hint = SIZE_MAX;
+
+	return hl_doc_src_end_near(doc, end, &hint);
 }
 
 static int anchor_holds(const hl_doc *doc, size_t k, size_t s)

@@ -436,19 +436,25 @@ static res parse_alt(parser *P, int ws)
 	return acc;
 }
 
+/* The words of an analysis into t: known when ok, else none (set is freed). */
+static void give(hl_triggers *t, strs *set, int ok)
+{
+	memset(t, 0, sizeof *t);
+	if (!ok) {
+		strs_free(set);
+		return;
+	}
+	t->known = 1;
+	t->words = set->v;
+	t->n = set->n;
+}
+
 void hl_triggers_from_regex(hl_triggers *t, const char *re)
 {
 	parser P = {re, 0, 0};
 	res r = parse_alt(&P, 0);
 
-	memset(t, 0, sizeof *t);
-	if (P.bad || P.s[P.i] != '\0' || !r.known) {
-		strs_free(&r.set);
-		return;
-	}
-	t->known = 1;
-	t->words = r.set.v;
-	t->n = r.set.n;
+	give(t, &r.set, !P.bad && P.s[P.i] == '\0' && r.known);
 }
 
 /* ---- start words: what a match must begin with ---- */
@@ -513,16 +519,9 @@ static fres first_seq(parser *P, int bound)
 				strs_free(&g.set);
 				continue;
 			}
-			if (!g.known)
-				r.known = 0, done = 1;
-			else {
-				size_t k;
-				for (k = 0; k < g.set.n; k++)
-					strs_add(&r.set, g.set.v[k], strlen(g.set.v[k]));
-				if (!g.nullable && min >= 1)
-					done = 1;
-			}
-			strs_free(&g.set);
+			join_branch(&r.known, &r.set, g.known, &g.set);
+			if (!r.known || (!g.nullable && min >= 1))
+				done = 1;
 			continue;
 		}
 		a = atom(P, &c, &dummy, 0);
@@ -591,14 +590,7 @@ void hl_starts_from_regex(hl_triggers *t, const char *re)
 	parser P = {re, 0, 0};
 	fres r = first_alt(&P, 0);
 
-	memset(t, 0, sizeof *t);
-	if (P.bad || P.s[P.i] != '\0' || !r.known || r.nullable || r.set.n == 0) {
-		strs_free(&r.set);
-		return;
-	}
-	t->known = 1;
-	t->words = r.set.v;
-	t->n = r.set.n;
+	give(t, &r.set, !P.bad && P.s[P.i] == '\0' && r.known && !r.nullable && r.set.n > 0);
 }
 
 void hl_triggers_release(hl_triggers *t)

@@ -1740,6 +1740,14 @@ static void add_start(hl_rules *rules, hl_triggers **slots, size_t *cap, size_t 
 	jit(whole);
 }
 
+/* No parts after all: the whole regex runs. */
+static void drop_parts(hl_split *sp)
+{
+	free(sp->parts);
+	sp->parts = NULL;
+	sp->nparts = 0;
+}
+
 /*
  * Split a yes-or-no regex into its parts (see hl_split) and compile them through the
  * cache; a part's anchored regex gets a start slot (the words added to slots) unless an
@@ -1807,21 +1815,16 @@ static void split_compile(hl_rules *rules, const hl_rule *r, hl_split *sp, hl_tr
 		if ((anch.len == 0 || part.anchored != NULL) && (rest.len == 0 || part.rest != NULL)) {
 			sp->parts = hl_reallocarray(sp->parts, sp->nparts + 1, sizeof *sp->parts);
 			sp->parts[sp->nparts++] = part;
-		} else { /* cannot happen: each item compiled before; the whole regex runs */
-			free(sp->parts);
-			sp->parts = NULL;
-			sp->nparts = 0;
+		} else { /* cannot happen: each item compiled before */
+			drop_parts(sp);
 			return;
 		}
 	}
 	/* no part with start words: nothing gained over the whole regex */
 	for (i = 0; i < sp->nparts && sp->parts[i].anchored == NULL; i++)
 		;
-	if (i == sp->nparts) {
-		free(sp->parts);
-		sp->parts = NULL;
-		sp->nparts = 0;
-	}
+	if (i == sp->nparts)
+		drop_parts(sp);
 }
 
 int hl_rules_compile(hl_rules *rules, FILE *err)
@@ -1911,6 +1914,7 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			hl_rule *r = &rules->v[i];
 			const char *src = r->kind == HL_KIND_REQUIRE ? r->when_src : r->match_src;
 			hl_split *splits[] = {&r->when_split, &r->unless_split, &r->require_split};
+			pcre2_code *wholes[] = {r->when, r->unless, r->require};
 			if (r->kind == HL_KIND_CITATION)
 				continue;
 			if (src != NULL)
@@ -1920,7 +1924,7 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			for (k = 0; k < sizeof splits / sizeof splits[0]; k++) {
 				split_compile(rules, r, splits[k], &slots, &cap, &nslots);
 				if (splits[k]->nparts == 0)
-					jit(k == 0 ? r->when : k == 1 ? r->unless : r->require);
+					jit(wholes[k]);
 			}
 		}
 		/* the journal names and study topics that the citation checks look for */

@@ -12,6 +12,7 @@ static const char *const abbrevs[] = {
 	"univ", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
 	"nov", "dec", "gen", "rev", "sen", "rep", "gov", "mt", "ca", "viz", "ed", "eds",
 	"ref", "refs", "eq", "ch", "sec", "assn", "natl", "intl", NULL};
+#define ABBREV_MAX 6 /* letters in the longest word above ("approx"): keep it so */
 
 static int is_abbrev(const char *w, size_t n)
 {
@@ -35,7 +36,7 @@ static int is_abbrev(const char *w, size_t n)
 		return 1;
 	if (dots > 0)
 		return 0;
-	if (n > 6) /* the longest, "approx" */
+	if (n > ABBREV_MAX)
 		return 0;
 	for (a = abbrevs; *a != NULL; a++)
 		if ((*a)[0] == tolower((unsigned char)w[0]) && strlen(*a) == n && strncasecmp(*a, w, n) == 0)
