@@ -8,6 +8,7 @@
 #include <string.h>
 
 #define MAX_QUOTE 80 /* characters of a match quoted in a message */
+#define CHUNK_BYTES (1u << 20) /* see hl_check_doc */
 
 /*
  * A rule whose alternatives have triggers of their own runs, in a scope, the
@@ -153,8 +154,6 @@ static pcre2_code *sub_compile(const hl_rule *r, unsigned long long mask, int an
 	return code;
 }
 
-static unsigned char *doc_slots(const hl_rules *rules);
-
 void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_limit,
 		     unsigned long depth_limit)
 {
@@ -182,10 +181,10 @@ void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_
 		pcre2_set_depth_limit(ck->mctx, (uint32_t)depth_limit);
 	ck->cite = hl_cite_init();
 	ck->subsets = hl_calloc(1, sizeof(subsets));
-	ck->keep = doc_slots(rules);
 	{
-		const char *v = getenv("HYPELINT_PREFILTER");
+		const char *v = getenv("HYPELINT_PREFILTER"), *c = getenv("HYPELINT_CHUNK");
 		ck->prefilter = rules->triggers != NULL && !(v != NULL && !strcmp(v, "0"));
+		ck->chunk_bytes = c != NULL && *c ? strtoul(c, NULL, 10) : CHUNK_BYTES;
 	}
 }
 
@@ -194,7 +193,6 @@ void hl_checker_release(hl_checker *ck)
 	if (ck->subsets != NULL) /* with a shared cache, the regexes are the cache's */
 		sub_release(ck->subsets, ck->shared == NULL);
 	free(ck->subsets);
-	free(ck->keep);
 	hl_cite_free(ck->cite);
 	pcre2_match_data_free(ck->md);
 	pcre2_match_context_free(ck->mctx);
@@ -594,180 +592,11 @@ static const pcre2_code *pick(hl_checker *ck, size_t ri, const uint64_t *h, int 
 	return mask == full ? whole : sub_get(ck, ri, mask, anchored);
 }
 
-/* Rules that look at the whole document at once: the rest run sentence by sentence or
- * paragraph by paragraph. */
-static int whole_doc(const hl_rule *r)
-{
-	return r->kind == HL_KIND_REQUIRE || r->kind == HL_KIND_CITATION || r->scope == HL_SCOPE_DOCUMENT;
-}
-
-static void keep_split(unsigned char *keep, const hl_split *sp)
-{
-	size_t k;
-
-	for (k = 0; k < sp->nparts; k++)
-		if (sp->parts[k].start)
-			keep[sp->parts[k].start - 1] = 1;
-}
-
-/* Which start slots the whole-document checks read: their candidates are kept for the
- * whole text, while the others are dropped chunk by chunk. */
-static unsigned char *doc_slots(const hl_rules *rules)
-{
-	unsigned char *keep = hl_calloc(rules->nstarts + 1, 1);
-	size_t i;
-
-	for (i = 0; i < rules->n; i++) {
-		const hl_rule *r = &rules->v[i];
-		if (!whole_doc(r))
-			continue;
-		if (r->start)
-			keep[r->start - 1] = 1;
-		keep_split(keep, &r->when_split);
-		keep_split(keep, &r->unless_split);
-		keep_split(keep, &r->require_split);
-	}
-	if (rules->kb.journal_start)
-		keep[rules->kb.journal_start - 1] = 1;
-	for (i = 0; i < rules->kb.nstudies; i++)
-		if (rules->kb.studies[i].topic_start)
-			keep[rules->kb.studies[i].topic_start - 1] = 1;
-	return keep;
-}
-
 static int runs(const hl_checker *ck, const hl_rule *only, size_t i)
 {
 	const hl_rule *r = &ck->rules->v[i];
 
 	return only != NULL ? r == only : ck->enabled != NULL ? ck->enabled[i] : r->enabled;
-}
-
-/*
- * A long document is checked a chunk of whole paragraphs at a time: the trigger bits of
- * its sentences and paragraphs and the candidates of start words are those of one chunk,
- * so that their memory does not grow with the document. Only the whole-document checks,
- * which come last, need candidates from all of it.
- */
-#define CHUNK_BYTES (1u << 20)
-
-void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings *out)
-{
-	const hl_rules *rules = ck->rules;
-	run R;
-	size_t i, u, b0 = 0, s0 = 0;
-
-	/* which rules (or alternatives: slots) each sentence, block and the whole text could
-	 * match, from their trigger words; and where each regex can begin, from its start words */
-	size_t ns = rules->nslots;
-	size_t nw = NW(ns);
-	uint64_t *hit = NULL, *bhit = NULL, *dhit = NULL, *chit = NULL;
-	size_t hit_cap = 0, bhit_cap = 0;
-	const unsigned char *keep = ck->keep;
-	unsigned char *gave_up = hl_calloc(rules->n + 1, 1);
-	hl_cands *cands = NULL;
-	const pcre2_code *re;
-
-	memset(&R, 0, sizeof R);
-	R.ck = ck;
-	R.doc = doc;
-	R.out = out;
-	if (ck->prefilter) {
-		dhit = hl_calloc(nw + 1, sizeof *dhit);
-		chit = hl_calloc(nw + 1, sizeof *chit);
-		if (doc->text.len <= UINT32_MAX) /* candidate offsets are 32-bit */
-			cands = hl_calloc(rules->nstarts + 1, sizeof *cands);
-		R.cands = cands;
-	}
-	while (b0 < doc->nblocks) {
-		size_t b1 = b0, s1 = s0;
-		/* the chunk: blocks [b0, b1), sentences [s0, s1) */
-		while (b1 < doc->nblocks && (b1 == b0 || doc->blocks[b1].end - doc->blocks[b0].start <= CHUNK_BYTES))
-			b1++;
-		while (s1 < doc->nsentences && doc->sentences[s1].block < b1)
-			s1++;
-		if (ck->prefilter) {
-			HL_GROW(hit, hit_cap, (s1 - s0) * nw + 1);
-			HL_GROW(bhit, bhit_cap, (b1 - b0) * nw + 1);
-			memset(hit, 0, ((s1 - s0) * nw + 1) * sizeof *hit);
-			memset(bhit, 0, ((b1 - b0) * nw + 1) * sizeof *bhit);
-			memset(chit, 0, (nw + 1) * sizeof *chit);
-			for (i = 0; cands != NULL && i < rules->nstarts; i++)
-				if (!keep[i])
-					cands[i].n = 0;
-			for (u = s0; u < s1; u++) {
-				const hl_span *sp = &doc->sentences[u];
-				uint64_t *h = hit + (u - s0) * nw, *bh = bhit + (sp->block - b0) * nw;
-				size_t k;
-				hl_trigger_index_scan_at(rules->triggers, doc->text.s, sp->start, sp->end, h, ns, cands);
-				for (k = 0; k < nw; k++) {
-					bh[k] |= h[k];
-					chit[k] |= h[k];
-				}
-			}
-			for (i = 0; i < nw; i++)
-				dhit[i] |= chit[i];
-		}
-		for (i = 0; i < rules->n; i++) {
-			const hl_rule *r = &rules->v[i];
-			cursor c0, *cur;
-			if (!runs(ck, only, i) || whole_doc(r) || gave_up[i])
-				continue;
-			R.rule = r;
-			R.rule_index = i;
-			R.limit_hit = 0;
-			cur = hl_run_cursor(&R, &c0, r->start);
-			if (pick(ck, i, chit, cur != NULL) == NULL)
-				continue;
-			if (r->scope == HL_SCOPE_SENTENCE) {
-				for (u = s0; u < s1 && !R.limit_hit; u++) {
-					const hl_span *sp = &doc->sentences[u];
-					size_t uend = sp->end;
-					if ((re = pick(ck, i, hit ? hit + (u - s0) * nw : NULL, cur != NULL)) == NULL)
-						continue;
-					if (r->unless_next && u + 1 < doc->nsentences && doc->sentences[u + 1].block == sp->block)
-						uend = doc->sentences[u + 1].end;
-					check_unit(&R, re, cur, sp->start, sp->end, uend);
-				}
-			} else {
-				for (u = b0; u < b1 && !R.limit_hit; u++)
-					if ((re = pick(ck, i, bhit ? bhit + (u - b0) * nw : NULL, cur != NULL)) != NULL)
-						check_unit(&R, re, cur, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
-			}
-			gave_up[i] = (unsigned char)R.limit_hit; /* one report of a limit per rule and file */
-		}
-		b0 = b1;
-		s0 = s1;
-	}
-	for (i = 0; i < rules->n; i++) {
-		const hl_rule *r = &rules->v[i];
-		cursor c0, *cur;
-		if (!runs(ck, only, i) || !whole_doc(r))
-			continue;
-		R.rule = r;
-		R.rule_index = i;
-		R.limit_hit = 0;
-		if (r->kind == HL_KIND_REQUIRE || r->kind == HL_KIND_CITATION) {
-			if (ck->prefilter && r->triggers.known && !HIT(dhit, r->slot))
-				continue; /* no trigger word anywhere in the text */
-			if (r->kind == HL_KIND_REQUIRE)
-				check_require(&R, hl_run_cursor(&R, &c0, r->start));
-			else
-				hl_cite_check(&R);
-			continue;
-		}
-		cur = hl_run_cursor(&R, &c0, r->start);
-		if ((re = pick(ck, i, dhit, cur != NULL)) != NULL)
-			check_unit(&R, re, cur, 0, doc->text.len, doc->text.len);
-	}
-	hl_cite_release(&R);
-	for (i = 0; cands != NULL && i < rules->nstarts; i++)
-		free(cands[i].v);
-	free(cands);
-	free(hit);
-	free(bhit);
-	free(dhit);
-	free(chit);
-	free(gave_up);
 }
 
 /* ---- suppressions ---- */
@@ -790,15 +619,31 @@ typedef struct supp_lists {
 	size_t nnext;
 	const hl_supp **range;  /* disable and enable */
 	size_t nrange;
+	size_t near;            /* the line of the last finding looked up */
 } supp_lists;
 
-static int suppressed(const hl_doc *doc, const supp_lists *L, const hl_finding *f, size_t *near)
+static void supp_lists_init(supp_lists *L, const hl_doc *doc)
+{
+	size_t i;
+
+	memset(L, 0, sizeof *L);
+	L->next = hl_calloc(doc->nsupps + 1, sizeof *L->next);
+	L->range = hl_calloc(doc->nsupps + 1, sizeof *L->range);
+	for (i = 0; i < doc->nsupps; i++) {
+		if (doc->supps[i].kind == HL_SUPP_NEXT_LINE)
+			L->next[L->nnext++] = &doc->supps[i];
+		else
+			L->range[L->nrange++] = &doc->supps[i];
+	}
+}
+
+static int suppressed(const hl_doc *doc, supp_lists *L, const hl_finding *f)
 {
 	size_t line, lo, hi;
 
 	if (f->rule == NULL || doc->nsupps == 0)
 		return 0;
-	line = *near = hl_source_line_near(doc->src, f->start, *near);
+	line = L->near = hl_source_line_near(doc->src, f->start, L->near);
 	/* a disable-next-line on the line before */
 	lo = 0;
 	hi = L->nnext;
@@ -830,49 +675,50 @@ static int suppressed(const hl_doc *doc, const supp_lists *L, const hl_finding *
 	return 0;
 }
 
-void hl_check_suppress(hl_checker *ck, const hl_doc *doc, hl_findings *f)
+/* Drop the findings f->v[from..] that suppression comments silence. */
+static void suppress(const hl_doc *doc, supp_lists *L, hl_findings *f, size_t from)
 {
-	size_t i, j, k;
+	size_t i, j;
 
-	if (doc->stopped) {
-		/* the parser gave up: say so, never skip the rest in silence */
-		hl_finding *w;
+	for (i = j = from; i < f->n; i++) {
+		if (suppressed(doc, L, &f->v[i]))
+			finding_release(&f->v[i]);
+		else
+			f->v[j++] = f->v[i];
+	}
+	f->n = j;
+}
+
+static hl_finding *own_finding(hl_findings *f, const char *id, size_t start, size_t end, const char *match)
+{
+	hl_finding *w;
+
+	HL_GROW(f->v, f->cap, f->n + 1);
+	w = &f->v[f->n++];
+	memset(w, 0, sizeof *w);
+	w->rule_id = id;
+	w->severity = HL_SEV_WARNING;
+	w->start = start;
+	w->end = end;
+	w->match = hl_strdup(match);
+	w->order = (size_t)-1;
+	return w;
+}
+
+/* hypelint's own findings about a document: where its parser gave up, and suppression
+ * comments that name rules there are not. */
+static void doc_findings(hl_checker *ck, const hl_doc *doc, hl_findings *f)
+{
+	size_t i, k;
+
+	if (doc->stopped) { /* never skip the rest of a file in silence */
+		hl_finding *w = own_finding(f, "input-truncated", doc->stopped - 1, doc->stopped - 1, "");
 		hl_buf b = HL_BUF_INIT;
-		HL_GROW(f->v, f->cap, f->n + 1);
-		w = &f->v[f->n++];
-		memset(w, 0, sizeof *w);
-		w->rule_id = "input-truncated";
-		w->severity = HL_SEV_WARNING;
-		w->start = w->end = doc->stopped - 1;
-		w->match = hl_strdup("");
-		w->order = (size_t)-1;
 		hl_buf_adds(&b, "the HTML parser stopped here (");
 		hl_buf_add_quoted(&b, doc->stop_reason, strlen(doc->stop_reason));
 		hl_buf_adds(&b, "); the rest of the file was not linted: simplify the markup here");
 		w->message = hl_buf_detach(&b);
 	}
-
-	{
-		supp_lists L = {NULL, 0, NULL, 0};
-		size_t near = 0; /* the line of the last finding */
-		L.next = hl_calloc(doc->nsupps + 1, sizeof *L.next);
-		L.range = hl_calloc(doc->nsupps + 1, sizeof *L.range);
-		for (i = 0; i < doc->nsupps; i++) {
-			if (doc->supps[i].kind == HL_SUPP_NEXT_LINE)
-				L.next[L.nnext++] = &doc->supps[i];
-			else
-				L.range[L.nrange++] = &doc->supps[i];
-		}
-		for (i = j = 0; i < f->n; i++) {
-			if (suppressed(doc, &L, &f->v[i], &near))
-				finding_release(&f->v[i]);
-			else
-				f->v[j++] = f->v[i];
-		}
-		free(L.next);
-		free(L.range);
-	}
-	f->n = j;
 	for (i = 0; i < doc->nsupps; i++) {
 		const hl_supp *s = &doc->supps[i];
 		for (k = 0; k < s->nids; k++) {
@@ -880,15 +726,7 @@ void hl_check_suppress(hl_checker *ck, const hl_doc *doc, hl_findings *f)
 			hl_buf b = HL_BUF_INIT;
 			if (hl_rules_find(ck->rules, s->ids[k]) != NULL)
 				continue;
-			HL_GROW(f->v, f->cap, f->n + 1);
-			w = &f->v[f->n++];
-			memset(w, 0, sizeof *w);
-			w->rule_id = "unknown-rule";
-			w->severity = HL_SEV_WARNING;
-			w->start = s->id_src[k];
-			w->end = s->id_src[k] + strlen(s->ids[k]);
-			w->match = hl_strdup(s->ids[k]);
-			w->order = (size_t)-1;
+			w = own_finding(f, "unknown-rule", s->id_src[k], s->id_src[k] + strlen(s->ids[k]), s->ids[k]);
 			hl_buf_adds(&b, "suppression comment names unknown rule '");
 			hl_buf_add_quoted(&b, s->ids[k], strlen(s->ids[k]));
 			hl_buf_adds(&b, "'; check the id with --list-rules");
@@ -910,7 +748,8 @@ static int cmp_finding(const void *a, const void *b)
 	return 0;
 }
 
-void hl_findings_sort(hl_findings *f)
+/* Sort by position and rule, and drop repeats of one rule at one place. */
+static void sort_findings(hl_findings *f)
 {
 	size_t i, j;
 
@@ -926,4 +765,237 @@ void hl_findings_sort(hl_findings *f)
 		f->v[j++] = f->v[i];
 	}
 	f->n = j;
+}
+
+void hl_findings_collect(void *arg, hl_findings *batch)
+{
+	hl_findings *all = arg;
+
+	HL_GROW(all->v, all->cap, all->n + batch->n);
+	memcpy(all->v + all->n, batch->v, batch->n * sizeof *batch->v);
+	all->n += batch->n;
+	batch->n = 0;
+}
+
+/* ---- a document's findings, a chunk at a time ---- */
+
+/* Findings on their way to the sink. */
+typedef struct stream {
+	hl_findings whole;  /* of the whole-document checks, sorted; handed over from wi on */
+	size_t wi;
+	hl_findings pend;   /* of the current chunk, and those held over from the last */
+	hl_findings batch;  /* what goes to the sink */
+	hl_findings_sink sink;
+	void *arg;
+} stream;
+
+/* Hand over, in order, every finding that starts before source offset bound: no finding
+ * still to come can (bound SIZE_MAX: the last). The rest wait for the next chunk. */
+static void flush(stream *S, size_t bound)
+{
+	hl_findings *p = &S->pend, *b = &S->batch;
+	size_t k, i;
+
+	while (S->wi < S->whole.n && S->whole.v[S->wi].start < bound) {
+		HL_GROW(p->v, p->cap, p->n + 1);
+		p->v[p->n++] = S->whole.v[S->wi++];
+	}
+	sort_findings(p);
+	for (k = 0; k < p->n && p->v[k].start < bound; k++)
+		;
+	HL_GROW(b->v, b->cap, k + 1);
+	memcpy(b->v, p->v, k * sizeof *p->v);
+	b->n = k;
+	memmove(p->v, p->v + k, (p->n - k) * sizeof *p->v);
+	p->n -= k;
+	if (b->n > 0)
+		S->sink(S->arg, b);
+	for (i = 0; i < b->n; i++)
+		finding_release(&b->v[i]);
+	b->n = 0;
+}
+
+/* The whole-document checks, into S->whole; dhit: the trigger bits of the whole text. */
+static void check_whole(run *R, const hl_rule *only, const uint64_t *dhit, stream *S, supp_lists *L)
+{
+	hl_checker *ck = R->ck;
+	const hl_rules *rules = ck->rules;
+	const pcre2_code *re;
+	size_t i;
+
+	R->out = &S->whole;
+	for (i = 0; i < rules->n; i++) {
+		const hl_rule *r = &rules->v[i];
+		cursor c0, *cur;
+		if (!runs(ck, only, i) || !hl_rule_whole_doc(r))
+			continue;
+		R->rule = r;
+		R->rule_index = i;
+		R->limit_hit = 0;
+		if (r->kind == HL_KIND_REQUIRE || r->kind == HL_KIND_CITATION) {
+			if (ck->prefilter && r->triggers.known && !HIT(dhit, r->slot))
+				continue; /* no trigger word anywhere in the text */
+			if (r->kind == HL_KIND_REQUIRE)
+				check_require(R, hl_run_cursor(R, &c0, r->start));
+			else
+				hl_cite_check(R);
+			continue;
+		}
+		cur = hl_run_cursor(R, &c0, r->start);
+		if ((re = pick(ck, i, dhit, cur != NULL)) != NULL)
+			check_unit(R, re, cur, 0, R->doc->text.len, R->doc->text.len);
+	}
+	hl_cite_release(R);
+	suppress(R->doc, L, &S->whole, 0);
+	doc_findings(ck, R->doc, &S->whole);
+	sort_findings(&S->whole);
+}
+
+/* The end of the chunk of blocks that starts at block b0 (see hl_check_doc). */
+static size_t chunk_end(const hl_checker *ck, const hl_doc *doc, size_t b0)
+{
+	size_t b1 = b0;
+
+	while (b1 < doc->nblocks && (b1 == b0 || doc->blocks[b1].end - doc->blocks[b0].start <= ck->chunk_bytes))
+		b1++;
+	return b1;
+}
+
+/*
+ * A long document is checked a chunk of whole paragraphs at a time: the trigger bits of
+ * its sentences and paragraphs, the candidates of start words and the findings are those
+ * of one chunk, so that their memory does not grow with the document. The whole-document
+ * checks need the whole text: for a document of several chunks they come first, from a
+ * scan of their own words (rules->doc_triggers); for one of a single chunk, after its scan.
+ */
+
+void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings_sink sink, void *arg)
+{
+	const hl_rules *rules = ck->rules;
+	run R;
+	stream S;
+	supp_lists L;
+	size_t i, u, b0 = 0, s0 = 0;
+
+	/* which rules (or alternatives: slots) each sentence, block and the whole text could
+	 * match, from their trigger words; and where each regex can begin, from its start words */
+	size_t ns = rules->nslots;
+	size_t nw = NW(ns);
+	uint64_t *hit = NULL, *bhit = NULL, *dhit = NULL, *chit = NULL;
+	size_t hit_cap = 0, bhit_cap = 0;
+	const unsigned char *keep = rules->doc_starts;
+	unsigned char *gave_up = hl_calloc(rules->n + 1, 1);
+	hl_cands *cands = NULL;
+	const pcre2_code *re;
+	int whole_done = 0, rises = 1;
+	const hl_trigger_index *ix = rules->triggers; /* what the chunks are scanned for */
+
+	memset(&R, 0, sizeof R);
+	memset(&S, 0, sizeof S);
+	R.ck = ck;
+	R.doc = doc;
+	S.sink = sink;
+	S.arg = arg;
+	supp_lists_init(&L, doc);
+	/* where the source offsets rise with the prose, a chunk's findings can be handed over
+	 * once it is checked; else all at the end */
+	for (i = 1; i < doc->nanchors && rises; i++)
+		rises = doc->anchors[i].src >= doc->anchors[i - 1].src;
+	if (ck->prefilter) {
+		dhit = hl_calloc(nw + 1, sizeof *dhit);
+		chit = hl_calloc(nw + 1, sizeof *chit);
+		if (doc->text.len <= UINT32_MAX) /* candidate offsets are 32-bit */
+			cands = hl_calloc(rules->nstarts + 1, sizeof *cands);
+		R.cands = cands;
+	}
+	if (!ck->prefilter || chunk_end(ck, doc, 0) < doc->nblocks) {
+		for (u = 0; ck->prefilter && u < doc->nsentences; u++)
+			hl_trigger_index_scan_at(rules->doc_triggers, doc->text.s, doc->sentences[u].start,
+						 doc->sentences[u].end, dhit, ns, cands);
+		check_whole(&R, only, dhit, &S, &L);
+		whole_done = 1;
+		ix = rules->chunk_triggers;
+	}
+	while (b0 < doc->nblocks) {
+		size_t b1 = chunk_end(ck, doc, b0), s1 = s0, first = S.pend.n;
+		/* the chunk: blocks [b0, b1), sentences [s0, s1) */
+		while (s1 < doc->nsentences && doc->sentences[s1].block < b1)
+			s1++;
+		if (ck->prefilter) {
+			HL_GROW(hit, hit_cap, (s1 - s0) * nw + 1);
+			HL_GROW(bhit, bhit_cap, (b1 - b0) * nw + 1);
+			memset(hit, 0, ((s1 - s0) * nw + 1) * sizeof *hit);
+			memset(bhit, 0, ((b1 - b0) * nw + 1) * sizeof *bhit);
+			memset(chit, 0, (nw + 1) * sizeof *chit);
+			for (i = 0; cands != NULL && i < rules->nstarts; i++)
+				if (whole_done || !keep[i])
+					cands[i].n = 0;
+			for (u = s0; u < s1; u++) {
+				const hl_span *sp = &doc->sentences[u];
+				uint64_t *h = hit + (u - s0) * nw, *bh = bhit + (sp->block - b0) * nw;
+				size_t k;
+				hl_trigger_index_scan_at(ix, doc->text.s, sp->start, sp->end, h, ns, cands);
+				for (k = 0; k < nw; k++) {
+					bh[k] |= h[k];
+					chit[k] |= h[k];
+				}
+			}
+			for (i = 0; i < nw; i++)
+				dhit[i] |= chit[i];
+		}
+		if (!whole_done) { /* the only chunk: its scan was the whole text's */
+			check_whole(&R, only, dhit, &S, &L);
+			whole_done = 1;
+		}
+		R.out = &S.pend;
+		for (i = 0; i < rules->n; i++) {
+			const hl_rule *r = &rules->v[i];
+			cursor c0, *cur;
+			if (!runs(ck, only, i) || hl_rule_whole_doc(r) || gave_up[i])
+				continue;
+			R.rule = r;
+			R.rule_index = i;
+			R.limit_hit = 0;
+			cur = hl_run_cursor(&R, &c0, r->start);
+			if (pick(ck, i, chit, cur != NULL) == NULL)
+				continue;
+			if (r->scope == HL_SCOPE_SENTENCE) {
+				for (u = s0; u < s1 && !R.limit_hit; u++) {
+					const hl_span *sp = &doc->sentences[u];
+					size_t uend = sp->end;
+					if ((re = pick(ck, i, hit ? hit + (u - s0) * nw : NULL, cur != NULL)) == NULL)
+						continue;
+					if (r->unless_next && u + 1 < doc->nsentences && doc->sentences[u + 1].block == sp->block)
+						uend = doc->sentences[u + 1].end;
+					check_unit(&R, re, cur, sp->start, sp->end, uend);
+				}
+			} else {
+				for (u = b0; u < b1 && !R.limit_hit; u++)
+					if ((re = pick(ck, i, bhit ? bhit + (u - b0) * nw : NULL, cur != NULL)) != NULL)
+						check_unit(&R, re, cur, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
+			}
+			gave_up[i] = (unsigned char)R.limit_hit; /* one report of a limit per rule and file */
+		}
+		suppress(doc, &L, &S.pend, first);
+		if (b1 < doc->nblocks)
+			flush(&S, rises ? hl_doc_src_floor(doc, doc->blocks[b1].start) : 0);
+		b0 = b1;
+		s0 = s1;
+	}
+	if (!whole_done) /* no text at all */
+		check_whole(&R, only, dhit, &S, &L);
+	flush(&S, SIZE_MAX);
+	free(S.whole.v); /* each finding went to the sink */
+	free(S.pend.v);
+	free(S.batch.v);
+	free(L.next);
+	free(L.range);
+	for (i = 0; cands != NULL && i < rules->nstarts; i++)
+		free(cands[i].v);
+	free(cands);
+	free(hit);
+	free(bhit);
+	free(dhit);
+	free(chit);
+	free(gave_up);
 }

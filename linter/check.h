@@ -50,8 +50,8 @@ typedef struct hl_checker {
 	void *subsets;   /* regexes of some alternatives of a rule, compiled on first use */
 	hl_subset_cache *shared; /* when set, where subsets come from (they are not this checker's) */
 	const unsigned char *enabled; /* per rule: whether it runs (NULL: each rule's own setting) */
-	unsigned char *keep; /* per start slot: read by a whole-document check, so its candidates
-				are kept for the whole text (check.c: doc_slots) */
+	size_t chunk_bytes; /* a long document is checked a chunk of about this many bytes at a
+			       time (HYPELINT_CHUNK, for tests; default 1 MiB) */
 	int drop_match;  /* free each finding's matched text once its message is made (an output
 			    that shows no match and computes no fingerprint: one copy less per finding) */
 } hl_checker;
@@ -61,12 +61,23 @@ void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_
 		     unsigned long depth_limit);
 void hl_checker_release(hl_checker *ck);
 
-/* Run every enabled rule (or only `only`, when not NULL) and append findings to out. */
-void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings *out);
-/* Drop findings silenced by the document's suppression comments; warn about unknown ids. */
-void hl_check_suppress(hl_checker *ck, const hl_doc *doc, hl_findings *f);
-/* Sort by position and rule, and drop repeats of one rule at one place. */
-void hl_findings_sort(hl_findings *f);
+/*
+ * Takes a batch of findings from hl_check_doc. They are the sink's during the call:
+ * whatever it leaves in batch is released when it returns (to keep a finding, move it out
+ * and lower batch->n).
+ */
+typedef void (*hl_findings_sink)(void *arg, hl_findings *batch);
+/* A sink that moves each batch to the end of the hl_findings at arg. */
+void hl_findings_collect(void *arg, hl_findings *batch);
+
+/*
+ * Run every enabled rule (or only `only`, when not NULL) over doc and hand its findings to
+ * sink: without those its suppression comments silence, with warnings about comments that
+ * name unknown rules and about a parser that gave up. They come in batches, each sorted by
+ * position and rule with repeats of one rule at one place dropped, and every finding of a
+ * batch before those of the next: a long document's come a chunk at a time.
+ */
+void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings_sink sink, void *arg);
 void hl_findings_release(hl_findings *f);
 
 #endif

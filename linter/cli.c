@@ -466,14 +466,64 @@ static void checker_init(const ctx *C, hl_checker *ck, hl_subset_cache *shared)
 	ck->shared = shared;
 }
 
+/* Count a file's results by severity, and whether one is at the --fail-on level. */
+static void tally(job *J, const hl_results *res, enum hl_severity fail_on)
+{
+	size_t i;
+
+	for (i = 0; i < res->n; i++) {
+		J->counts[res->v[i].severity]++;
+		if (res->v[i].severity >= fail_on && J->status < 1)
+			J->status = 1;
+	}
+}
+
+static void set_severities(const ctx *C, const profile *P, hl_findings *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->v[i].rule != NULL)
+			f->v[i].severity = P->sev[f->v[i].rule - C->rules.v];
+}
+
+/* Where a file's findings go as they come: printed at once in gcc format (a long file
+ * need not hold them all), else kept for the end of the file. */
+typedef struct sink {
+	const ctx *C;
+	const profile *P;
+	const hl_source *src;
+	job *J;
+	FILE *out;
+	enum hl_severity fail_on;
+	int print;        /* print each batch (gcc format, no baseline read or written) */
+	hl_findings all;  /* the findings kept */
+} sink;
+
+static void take_batch(void *arg, hl_findings *batch)
+{
+	sink *S = arg;
+	hl_results res = {NULL, 0, 0};
+	hl_report_opts ro = {S->C->o.color, S->C->o.excerpt};
+
+	if (!S->print) {
+		hl_findings_collect(&S->all, batch);
+		return;
+	}
+	set_severities(S->C, S->P, batch);
+	hl_results_add(&res, S->src, batch, S->J->index, 0);
+	tally(S->J, &res, S->fail_on);
+	hl_report_gcc(S->out, S->src, &res, &ro);
+	hl_results_release(&res);
+}
+
 static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src, job *J, FILE *out, FILE *err)
 {
 	const opts *o = &C->o;
 	hl_doc doc;
-	hl_findings f;
 	hl_results res = {NULL, 0, 0};
 	hl_report_opts ro = {o->color, o->excerpt};
-	enum hl_severity fail_on = o->fail_on;
+	sink S;
 	size_t i;
 
 	J->linted = 1;
@@ -481,8 +531,16 @@ static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src
 		fprintf(err, "hypelint: %s: note: binary file (it holds NUL bytes); skipped\n", src->name);
 		return;
 	}
+	memset(&S, 0, sizeof S);
+	S.C = C;
+	S.P = P;
+	S.src = src;
+	S.J = J;
+	S.out = out;
+	S.fail_on = o->fail_on;
+	S.print = o->format == HL_OUT_GCC && o->write_baseline == NULL && !C->nbaseline;
 	if (!o->fail_on_set && J->config != NULL && J->config->has_fail_on)
-		fail_on = J->config->fail_on;
+		S.fail_on = J->config->fail_on;
 	hl_config_profile(J->config, &C->rules, C->from_config, J->rel, P->enabled, P->sev);
 	for (i = 0; i < o->ntoggles; i++) /* the command line has the last word */
 		P->enabled[o->toggles[i].index] = (unsigned char)o->toggles[i].on;
@@ -496,24 +554,19 @@ static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src
 		fprintf(err, "hypelint: %s:%zu:%zu: warning: invalid UTF-8; each bad byte is read as U+FFFD\n",
 			src->name, line, col);
 	}
-	memset(&f, 0, sizeof f);
-	hl_check_doc(ck, &doc, NULL, &f);
-	hl_check_suppress(ck, &doc, &f);
+	hl_check_doc(ck, &doc, NULL, take_batch, &S);
+	if (S.print) {
+		hl_doc_release(&doc);
+		return;
+	}
 	if (o->format != HL_OUT_HTML) /* findings point into the source: the prose can go */
 		hl_doc_release(&doc);
-	for (i = 0; i < f.n; i++)
-		if (f.v[i].rule != NULL)
-			f.v[i].severity = P->sev[f.v[i].rule - C->rules.v];
-	hl_findings_sort(&f);
-	hl_results_add(&res, src, &f, J->index, needs_match(C));
-	hl_findings_release(&f);
+	set_severities(C, P, &S.all);
+	hl_results_add(&res, src, &S.all, J->index, needs_match(C));
+	hl_findings_release(&S.all);
 	if (C->nbaseline)
 		drop_baselined(C, J, &res);
-	for (i = 0; i < res.n; i++) {
-		J->counts[res.v[i].severity]++;
-		if (res.v[i].severity >= fail_on && J->status < 1)
-			J->status = 1;
-	}
+	tally(J, &res, S.fail_on);
 	if (o->write_baseline != NULL || o->format != HL_OUT_GCC) {
 		if (o->format == HL_OUT_HTML && res.n)
 			J->post = hl_html_post(&doc, &res, J->index);

@@ -352,6 +352,11 @@ size_t hl_doc_src_end_near(const hl_doc *doc, size_t end, size_t *hint)
 	return src_end_at(&doc->anchors[find_anchor_near(doc, end - 1, hint)], end);
 }
 
+size_t hl_doc_src_floor(const hl_doc *doc, size_t p)
+{
+	return doc->nanchors ? doc->anchors[find_anchor(doc, p)].src : 0;
+}
+
 size_t hl_doc_src(const hl_doc *doc, size_t p)
 {
 	size_t hint = SIZE_MAX; /* none: a plain bisection */

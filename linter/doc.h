@@ -121,6 +121,9 @@ size_t hl_doc_src_end(const hl_doc *doc, size_t end);
  * leaving in *hint the anchor used. Any hint gives the same result. */
 size_t hl_doc_src_near(const hl_doc *doc, size_t p, size_t *hint);
 size_t hl_doc_src_end_near(const hl_doc *doc, size_t end, size_t *hint);
+/* The source offset of the anchor that holds prose offset p: where anchors rise with the
+ * source, no prose at or after p maps to an offset before it. */
+size_t hl_doc_src_floor(const hl_doc *doc, size_t p);
 /* The other way: the prose range [*ps, *pe) of source range [s, e). Returns -1 when s is
  * not in the prose (markup, a comment), else 0. */
 int hl_doc_prose_range(const hl_doc *doc, size_t s, size_t e, size_t *ps, size_t *pe);

@@ -251,6 +251,9 @@ void hl_rules_release(hl_rules *rules)
 	state_release(rules);
 	kb_release(&rules->kb);
 	hl_trigger_index_free(rules->triggers);
+	hl_trigger_index_free(rules->doc_triggers);
+	hl_trigger_index_free(rules->chunk_triggers);
+	free(rules->doc_starts);
 	cache_free(rules->compiled);
 	rules->compiled = NULL;
 	for (i = 0; i < rules->n; i++)
@@ -1827,6 +1830,64 @@ static void split_compile(hl_rules *rules, const hl_rule *r, hl_split *sp, hl_tr
 		drop_parts(sp);
 }
 
+static void split_starts(unsigned char *starts, const hl_split *sp)
+{
+	size_t k;
+
+	for (k = 0; k < sp->nparts; k++)
+		if (sp->parts[k].start)
+			starts[sp->parts[k].start - 1] = 1;
+}
+
+/* Mark the start slots a rule's regexes begin at. */
+static void rule_starts(unsigned char *starts, const hl_rule *r)
+{
+	if (r->start)
+		starts[r->start - 1] = 1;
+	split_starts(starts, &r->when_split);
+	split_starts(starts, &r->unless_split);
+	split_starts(starts, &r->require_split);
+}
+
+/*
+ * A long document is scanned first for what the whole-document checks read, then chunk by
+ * chunk for the rest (check.c). This makes the index of each scan: doc_triggers, of the
+ * trigger words of whole-document rules and the words of the start slots they read
+ * (doc_starts); chunk_triggers, of the other slots.
+ */
+static void scan_indexes(hl_rules *rules, const hl_triggers *slots)
+{
+	size_t n = rules->nslots + rules->nstarts, i, k;
+	hl_triggers *doc = hl_calloc(n + 1, sizeof *doc), *chunk = hl_calloc(n + 1, sizeof *chunk);
+	unsigned char *doc_starts = hl_calloc(rules->nstarts + 1, 1);
+	unsigned char *chunk_starts = hl_calloc(rules->nstarts + 1, 1);
+
+	for (i = 0; i < rules->n; i++) {
+		const hl_rule *r = &rules->v[i];
+		int whole = hl_rule_whole_doc(r);
+		for (k = 0; k < r->nslots; k++)
+			(whole ? doc : chunk)[r->slot + k] = slots[r->slot + k];
+		rule_starts(whole ? doc_starts : chunk_starts, r);
+	}
+	if (rules->kb.journal_start)
+		doc_starts[rules->kb.journal_start - 1] = 1;
+	for (i = 0; i < rules->kb.nstudies; i++)
+		if (rules->kb.studies[i].topic_start)
+			doc_starts[rules->kb.studies[i].topic_start - 1] = 1;
+	for (i = 0; i < rules->nstarts; i++) {
+		if (doc_starts[i])
+			doc[rules->nslots + i] = slots[rules->nslots + i];
+		if (chunk_starts[i])
+			chunk[rules->nslots + i] = slots[rules->nslots + i];
+	}
+	rules->doc_starts = doc_starts;
+	rules->doc_triggers = hl_trigger_index_new(doc, n); /* the indexes copy the words */
+	rules->chunk_triggers = hl_trigger_index_new(chunk, n);
+	free(chunk_starts);
+	free(doc);
+	free(chunk);
+}
+
 int hl_rules_compile(hl_rules *rules, FILE *err)
 {
 	lstate *st = state(rules);
@@ -1939,6 +2000,7 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 		}
 		rules->nstarts = nslots - rules->nslots;
 		rules->triggers = hl_trigger_index_new(slots, nslots);
+		scan_indexes(rules, slots);
 		for (k = 0; k < nslots; k++)
 			hl_triggers_release(&slots[k]);
 		free(slots);

@@ -116,11 +116,24 @@ typedef struct hl_rules {
 	hl_trigger_index *triggers; /* trigger words by slot, then start words by start slot */
 	size_t nslots;      /* trigger slots: [0, nslots) in the index */
 	size_t nstarts;     /* start slots: [nslots, nslots + nstarts) in the index */
+	/* the index split in two (check.c scans a long document for each in turn): the trigger
+	 * words of the whole-document checks (hl_rule_whole_doc) and the words of the start
+	 * slots they read (doc_starts, per start slot); and the rest */
+	unsigned char *doc_starts;
+	hl_trigger_index *doc_triggers;
+	hl_trigger_index *chunk_triggers;
 	void *compiled;     /* regexes shared by rules, by source (rules.c) */
 	char **files;       /* names of the loaded files (owned) */
 	size_t nfiles, files_cap;
 	void *priv;         /* loader state: named sets */
 } hl_rules;
+
+/* Rules that look at the whole document at once; the rest run sentence by sentence or
+ * paragraph by paragraph. */
+static inline int hl_rule_whole_doc(const hl_rule *r)
+{
+	return r->kind == HL_KIND_REQUIRE || r->kind == HL_KIND_CITATION || r->scope == HL_SCOPE_DOCUMENT;
+}
 
 void hl_rules_init(hl_rules *rules);
 /*

@@ -13,8 +13,7 @@ static void lint_text(hl_checker *ck, const hl_rule *r, const char *text, hl_sou
 	hl_doc_init(doc, src);
 	hl_extract(doc, HL_FMT_TEXT);
 	memset(f, 0, sizeof *f);
-	hl_check_doc(ck, doc, r, f);
-	hl_findings_sort(f);
+	hl_check_doc(ck, doc, r, hl_findings_collect, f);
 }
 
 static void show_spans(hl_buf *b, const char *text, const size_t *pairs, size_t n, size_t stride)

@@ -111,14 +111,19 @@ rule_examples() {
 	done
 }
 
+# The rule examples read as text, Markdown and HTML, in directory $1.
+examples_dir() {
+	mkdir -p "$1"
+	rule_examples >"$1/examples.txt"
+	cp "$1/examples.txt" "$1/examples.md"
+	{ echo '<!DOCTYPE html><html><body>'; sed 's/&/\&amp;/g; s/</\&lt;/g; s/^\(..*\)$/<p>\1<\/p>/' "$1/examples.txt"; echo '</body></html>'; } >"$1/examples.html"
+}
+
 # the trigger-word and start-word shortcuts never lose a finding: same output as a full
 # scan, on the samples, the golden inputs and every rule example (those that must fire and
 # the near misses that must not), read as text, Markdown and HTML
 if want prefilter; then
-	mkdir -p "$out/examples"
-	rule_examples >"$out/examples/examples.txt"
-	cp "$out/examples/examples.txt" "$out/examples/examples.md"
-	{ echo '<!DOCTYPE html><html><body>'; sed 's/&/\&amp;/g; s/</\&lt;/g; s/^\(..*\)$/<p>\1<\/p>/' "$out/examples/examples.txt"; echo '</body></html>'; } >"$out/examples/examples.html"
+	examples_dir "$out/examples"
 	$HL --color=never -j 1 samples tests/golden "$out/examples" >"$out/fast.txt" 2>&1; rf=$?
 	HYPELINT_PREFILTER=0 $HL --color=never -j 1 samples tests/golden "$out/examples" >"$out/full.txt" 2>&1; rs=$?
 	# the examples must have been read and linted, or the comparison proves nothing
@@ -139,7 +144,8 @@ fi
 
 # a document longer than one chunk (a megabyte of paragraphs; see hl_check_doc): the
 # samples and rule examples repeated in one file of about 1.3 MB, fast path vs full scan;
-# the citation and disclaimer checks, which read the whole document, run at its end
+# the citation and disclaimer checks, which read the whole document, run first from a
+# scan of their own
 if want chunks; then
 	mkdir -p "$out/chunks"
 	rule_examples >"$out/chunks/examples.txt"
@@ -155,6 +161,21 @@ if want chunks; then
 		bad "chunks: no findings near the end of the long file" "$(tail -3 "$out/chunks/fast.txt")"
 	elif [ "$rf" = "$rs" ] && cmp -s "$out/chunks/fast.txt" "$out/chunks/full.txt"; then ok
 	else bad "chunks: fast path and full scan differ on a long file" "$(diff "$out/chunks/full.txt" "$out/chunks/fast.txt" | head -20)"; fi
+fi
+
+# a long document's findings are handed over a chunk at a time, merged with those of the
+# whole-document checks (hl_check_doc): the same output when every paragraph is a chunk
+# of its own (HYPELINT_CHUNK=1) as when the whole file is one, on the samples, the golden
+# inputs (suppression comments, reference lists, repaired HTML) and the rule examples
+if want stream; then
+	examples_dir "$out/stream"
+	for s in samples/*; do cat "$s" "$s" >"$out/stream/twice-${s##*/}"; done
+	HYPELINT_CHUNK=1 $HL --color=never -j 1 samples tests/golden "$out/stream" >"$out/stream-each.txt" 2>&1; re=$?
+	HYPELINT_CHUNK=1000000000 $HL --color=never -j 1 samples tests/golden "$out/stream" >"$out/stream-one.txt" 2>&1; ro=$?
+	if ! grep -q 'misattributed-study' "$out/stream-one.txt" || ! grep -q 'twice-ketamine-clinic\.html:' "$out/stream-one.txt"; then
+		bad "stream: the whole-document checks found nothing to merge" "$(head -5 "$out/stream-one.txt")"
+	elif [ "$re" = "$ro" ] && cmp -s "$out/stream-each.txt" "$out/stream-one.txt"; then ok
+	else bad "stream: paragraph chunks and one chunk differ" "$(diff "$out/stream-one.txt" "$out/stream-each.txt" | head -20)"; fi
 fi
 
 # 5. command-line tests: EXIT | ARGS | TEXT that must appear in the output
