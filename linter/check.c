@@ -771,6 +771,8 @@ void hl_findings_collect(void *arg, hl_findings *batch)
 {
 	hl_findings *all = arg;
 
+	if (batch->n == 0)
+		return;
 	HL_GROW(all->v, all->cap, all->n + batch->n);
 	memcpy(all->v + all->n, batch->v, batch->n * sizeof *batch->v);
 	all->n += batch->n;
@@ -803,13 +805,14 @@ static void flush(stream *S, size_t bound)
 	sort_findings(p);
 	for (k = 0; k < p->n && p->v[k].start < bound; k++)
 		;
-	HL_GROW(b->v, b->cap, k + 1);
+	if (k == 0)
+		return;
+	HL_GROW(b->v, b->cap, k);
 	memcpy(b->v, p->v, k * sizeof *p->v);
 	b->n = k;
 	memmove(p->v, p->v + k, (p->n - k) * sizeof *p->v);
 	p->n -= k;
-	if (b->n > 0)
-		S->sink(S->arg, b);
+	S->sink(S->arg, b);
 	for (i = 0; i < b->n; i++)
 		finding_release(&b->v[i]);
 	b->n = 0;
