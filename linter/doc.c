@@ -64,8 +64,13 @@ static void anchor(hl_doc *doc, size_t src, size_t src_end, int synth)
 		return;
 	if (last != NULL && last->prose == p)
 		doc->nanchors--; /* an empty run: replace it */
+	if (p >= HL_ANCHOR_LINEAR) { /* cannot be: the prose is at most about twice the source */
+		fputs("hypelint: error: the text of a document is over 4 GiB\n", stderr);
+		exit(2);
+	}
 	HL_GROW(doc->anchors, doc->anchors_cap, doc->nanchors + 1);
-	doc->anchors[doc->nanchors++] = (hl_anchor){p, src, synth ? src_end : HL_ANCHOR_LINEAR};
+	doc->anchors[doc->nanchors++] =
+		(hl_anchor){(uint32_t)p, (uint32_t)src, synth ? (uint32_t)src_end : HL_ANCHOR_LINEAR};
 }
 
 void hl_doc_block_begin(hl_doc *doc, enum hl_block_kind kind)
@@ -93,7 +98,7 @@ void hl_doc_block_end(hl_doc *doc)
 	if (doc->text.len > doc->block_start) {
 		HL_GROW(doc->blocks, doc->blocks_cap, doc->nblocks + 1);
 		doc->blocks[doc->nblocks++] =
-			(hl_block){doc->block_start, doc->text.len, doc->block_kind};
+			(hl_block){(uint32_t)doc->block_start, (uint32_t)doc->text.len, doc->block_kind};
 	} else if (doc->block_start > 0 && doc->text.len == doc->block_start) {
 		/* nothing was added: take back the separator */
 		size_t i;

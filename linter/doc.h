@@ -19,15 +19,16 @@
  * The document owns all of its arrays and strings; it does not own src.
  */
 
+/* Offsets in the structures below are 32-bit (see HL_SOURCE_MAX): a document holds
+ * one of each for every few words, and their size is much of its memory. */
 typedef struct hl_anchor {
-	size_t prose;   /* first prose byte of this run */
-	size_t src;     /* source offset it maps to */
-	size_t src_end; /* synthetic runs: end of the source text they stand for; linear runs:
-			 * HL_ANCHOR_LINEAR (an anchor is made for each few words of a
-			 * document, so it has no flag field of its own) */
+	uint32_t prose;   /* first prose byte of this run */
+	uint32_t src;     /* source offset it maps to */
+	uint32_t src_end; /* synthetic runs: end of the source text they stand for; linear
+			   * runs: HL_ANCHOR_LINEAR (no flag field of its own) */
 } hl_anchor;
 
-#define HL_ANCHOR_LINEAR ((size_t)-1)
+#define HL_ANCHOR_LINEAR UINT32_MAX
 
 enum hl_block_kind {
 	HL_BLOCK_PARA,
@@ -40,13 +41,13 @@ enum hl_block_kind {
 };
 
 typedef struct hl_block {
-	size_t start, end;
+	uint32_t start, end;
 	enum hl_block_kind kind;
 } hl_block;
 
 typedef struct hl_span {
-	size_t start, end;
-	size_t block;   /* sentences: index of the block they belong to */
+	uint32_t start, end;
+	uint32_t block;   /* sentences: index of the block they belong to */
 } hl_span;
 
 typedef struct hl_link {

@@ -87,7 +87,7 @@ static void add_sentence(hl_doc *doc, size_t start, size_t end, size_t block)
 	if (end <= start)
 		return;
 	HL_GROW(doc->sentences, doc->sentences_cap, doc->nsentences + 1);
-	doc->sentences[doc->nsentences++] = (hl_span){start, end, block};
+	doc->sentences[doc->nsentences++] = (hl_span){(uint32_t)start, (uint32_t)end, (uint32_t)block};
 }
 
 void hl_segment_block(hl_doc *doc, size_t block)

@@ -2,8 +2,10 @@
 #include "source.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -20,7 +22,7 @@ static void index_lines(hl_source *src)
 			break;
 		i = (size_t)(nl - src->data);
 		HL_GROW(src->lines, cap, src->nlines + 1);
-		src->lines[src->nlines++] = i + 1;
+		src->lines[src->nlines++] = (uint32_t)(i + 1);
 	}
 	src->bom = (src->len >= 3 && memcmp(src->data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
 }
@@ -39,6 +41,8 @@ int hl_source_read(hl_source *src, const char *path, FILE *err)
 	hl_buf b = HL_BUF_INIT;
 	FILE *fp;
 	int stdin_ = strcmp(path, "-") == 0;
+	struct stat st;
+	uintmax_t big = 0;
 
 	memset(src, 0, sizeof *src);
 	fp = stdin_ ? stdin : fopen(path, "rb");
@@ -46,8 +50,19 @@ int hl_source_read(hl_source *src, const char *path, FILE *err)
 		fprintf(err, "hypelint: %s: error: cannot open: %s\n", path, strerror(errno));
 		return -1;
 	}
-	if (hl_read_stream(fp, &b) != 0) {
+	if (!stdin_ && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > HL_SOURCE_MAX)
+		big = (uintmax_t)st.st_size; /* not read at all */
+	else if (hl_read_stream(fp, &b) != 0) {
 		fprintf(err, "hypelint: %s: error: cannot read: %s\n", path, strerror(errno));
+		if (!stdin_)
+			fclose(fp);
+		hl_buf_release(&b);
+		return -1;
+	} else if (b.len > HL_SOURCE_MAX)
+		big = b.len;
+	if (big) {
+		fprintf(err, "hypelint: %s: error: too large to lint (%ju bytes; the limit is %zu MiB)\n",
+			stdin_ ? "<stdin>" : path, big, HL_SOURCE_MAX >> 20);
 		if (!stdin_)
 			fclose(fp);
 		hl_buf_release(&b);

@@ -3,7 +3,12 @@
 #define HL_SOURCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+/* The largest file hypelint reads: offsets into a file and into its prose (which is no
+ * longer than twice the file) are kept in 32 bits, which halves the memory they take. */
+#define HL_SOURCE_MAX ((size_t)1 << 30)
 
 /*
  * Positions inside hypelint are byte offsets into hl_source.data. They become
@@ -19,13 +24,14 @@ typedef struct hl_source {
 	char *data;      /* the file's bytes, NUL-terminated */
 	size_t len;      /* bytes in data, without the terminating NUL */
 	size_t bom;      /* 3 when data starts with a UTF-8 BOM, else 0 */
-	size_t *lines;   /* byte offset of the start of each line */
+	uint32_t *lines; /* byte offset of the start of each line */
 	size_t nlines;
 } hl_source;
 
-/* Read path ("-" for standard input). Returns 0, or -1 after printing an error to err. */
+/* Read path ("-" for standard input). Returns 0, or -1 after printing an error to err
+ * (one longer than HL_SOURCE_MAX is an error). */
 int hl_source_read(hl_source *src, const char *path, FILE *err);
-/* Take a copy of n bytes of memory as a source named name. */
+/* Take a copy of n bytes (at most HL_SOURCE_MAX) of memory as a source named name. */
 void hl_source_from_mem(hl_source *src, const char *name, const char *data, size_t n);
 /* Line (1-based) of byte offset off; cheaper than hl_source_pos. */
 size_t hl_source_line_of(const hl_source *src, size_t off);

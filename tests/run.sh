@@ -230,6 +230,8 @@ if want "$(sed -n 's/^hostile \([a-z0-9-]*\) .*/hostile-\1/p' "${BASH_SOURCE[0]}
 	mkdir -p "$h/vanished"; ln -sfn "$h/vanished/deleted.txt" "$h/vanished/gone.txt"; printf 'A miracle.\n' >"$h/vanished/kept.txt"
 	printf 'pack: slow\nrules:\n  - id: slow-rule\n    kind: pattern\n    severity: warning\n    scope: document\n    message: m\n    why: w\n    pattern: (a+)+$\n' >"$h/slow.yml"
 	awk 'BEGIN { for (i = 0; i < 40; i++) printf "a"; print "b" }' >"$h/slow.txt"
+	# over HL_SOURCE_MAX (1 GiB): sparse, so it takes no disk, and refused before it is read
+	rm -f "$h/huge.txt"; truncate -s 1100M "$h/huge.txt"
 fi
 hostile deep-nesting 1 'deep.html:1:1000003: warning: hype word "miracle"' "$h/deep.html"
 hostile million-entities 1 "entities.html:1:5000007: warning: hype word" "$h/entities.html"
@@ -238,6 +240,7 @@ hostile long-line 1 'hype word "miracle"' "$h/longline.txt"
 hostile unclosed-markdown 0 "no findings" "$h/unclosed.md"
 hostile unclosed-html 1 'hype word "miracle"' "$h/unclosed.html"
 hostile nul-bytes 0 "binary file (it holds NUL bytes); skipped" "$h/utf16.txt"
+hostile too-large 2 "huge.txt: error: too large to lint (1153433600 bytes; the limit is 1024 MiB)" "$h/huge.txt"
 hostile symlink-loop 1 "directory already searched (a symlink loop?); skipped" "$h/loop"
 hostile vanished-file 1 "gone.txt: note: broken symlink; skipped" "$h/vanished"
 hostile runaway-pattern 1 "rule 'slow-rule' gave up here: match limit exceeded" --no-default-rules --rules "$h/slow.yml" --match-limit=10000 "$h/slow.txt"
