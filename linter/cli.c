@@ -531,14 +531,8 @@ static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src
 		fprintf(err, "hypelint: %s: note: binary file (it holds NUL bytes); skipped\n", src->name);
 		return;
 	}
-	memset(&S, 0, sizeof S);
-	S.C = C;
-	S.P = P;
-	S.src = src;
-	S.J = J;
-	S.out = out;
-	S.fail_on = o->fail_on;
-	S.print = o->format == HL_OUT_GCC && o->write_baseline == NULL && !C->nbaseline;
+	S = (sink){.C = C, .P = P, .src = src, .J = J, .out = out, .fail_on = o->fail_on,
+		   .print = o->format == HL_OUT_GCC && o->write_baseline == NULL && !C->nbaseline};
 	if (!o->fail_on_set && J->config != NULL && J->config->has_fail_on)
 		S.fail_on = J->config->fail_on;
 	hl_config_profile(J->config, &C->rules, C->from_config, J->rel, P->enabled, P->sev);
