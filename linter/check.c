@@ -943,10 +943,10 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 					chit[k] |= h[k];
 				}
 			}
-			for (i = 0; i < nw; i++)
-				dhit[i] |= chit[i];
 		}
 		if (!whole_done) { /* the only chunk: its scan was the whole text's */
+			for (i = 0; ck->prefilter && i < nw; i++)
+				dhit[i] = chit[i];
 			check_whole(&R, only, dhit, &S, &L);
 			whole_done = 1;
 		}

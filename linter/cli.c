@@ -488,7 +488,7 @@ static void set_severities(const ctx *C, const profile *P, hl_findings *f)
 }
 
 /* Where a file's findings go as they come: printed at once in gcc format (a long file
- * need not hold them all), else kept for the end of the file. */
+ * need not hold them all, print_batch), else kept for the end of the file (in all). */
 typedef struct sink {
 	const ctx *C;
 	const profile *P;
@@ -500,16 +500,12 @@ typedef struct sink {
 	hl_findings all;  /* the findings kept */
 } sink;
 
-static void take_batch(void *arg, hl_findings *batch)
+static void print_batch(void *arg, hl_findings *batch)
 {
 	sink *S = arg;
 	hl_results res = {NULL, 0, 0};
 	hl_report_opts ro = {S->C->o.color, S->C->o.excerpt};
 
-	if (!S->print) {
-		hl_findings_collect(&S->all, batch);
-		return;
-	}
 	set_severities(S->C, S->P, batch);
 	hl_results_add(&res, S->src, batch, S->J->index, 0);
 	tally(S->J, &res, S->fail_on);
@@ -548,7 +544,10 @@ static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src
 		fprintf(err, "hypelint: %s:%zu:%zu: warning: invalid UTF-8; each bad byte is read as U+FFFD\n",
 			src->name, line, col);
 	}
-	hl_check_doc(ck, &doc, NULL, take_batch, &S);
+	if (S.print)
+		hl_check_doc(ck, &doc, NULL, print_batch, &S);
+	else
+		hl_check_doc(ck, &doc, NULL, hl_findings_collect, &S.all);
 	if (S.print) {
 		hl_doc_release(&doc);
 		return;
