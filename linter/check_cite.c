@@ -12,9 +12,16 @@
 #include "check_int.h"
 
 /* ORDER: the RE_ enum and re_src[] */
-enum { RE_HEAD, RE_YEAR, RE_DOI, RE_CITE, RE_PUBIN, RE_VANC, RE_APA, RE_SURNAME, RE_SHAPE, RE_VOLPAGES, RE__N };
+enum {
+	RE_HEAD, RE_YEAR, RE_DOI, RE_CITE, RE_PUBIN, RE_PUBIN_VERB, RE_VANC, RE_APA, RE_SURNAME, RE_SHAPE,
+	RE_VOLPAGES, RE__N
+};
 
 #define NAME "(?-i:[A-Z])[\\p{L}'\\x{2019}-]+"
+#define PUB_VERB \
+	"\\b(?:published|appeared|appearing|reported|released|printed)\\s+(?:in|by)\\s+(?:the\\s+(?:journal\\s+)?)?((?-i:[A-Z])[\\p{L}&'.-]*(?:\\s+(?:of|in|for|and|&|(?-i:[A-Z])[\\p{L}&'.-]*))*)"
+#define PUB_JOURNAL \
+	"((?-i:(?:[A-Z][\\p{L}-]*\\s+)*Journal\\s+of\\s+(?:the\\s+)?[A-Z][\\p{L}-]*(?:\\s+(?:[A-Z][\\p{L}-]*|and|&))*))"
 static const char *const re_src[] = {
 	/* a reference-list heading, alone in its block */
 	"^\\s*(?:references?|sources?|bibliography|works\\s+cited|citations?|literature\\s+cited|reference\\s+list|notes\\s+and\\s+references|further\\s+reading)\\s*:?\\s*$",
@@ -24,9 +31,11 @@ static const char *const re_src[] = {
 	"\\((" NAME ")(?:\\s+et\\s+al\\.?|\\s+(?:and|&)\\s+" NAME ")?,?\\s+((?:19|20)\\d\\d)[a-z]?(?:[;,][^)]{0,80})?\\)"
 	"|(" NAME ")(?:\\s+et\\s+al\\.?|\\s+(?:and|&)\\s+" NAME "|\\s+and\\s+colleagues)?\\s+\\(((?:19|20)\\d\\d)[a-z]?\\)"
 	"|\\[(\\d{1,3})(?:[,\\x{2013}-]\\s*\\d{1,3})*\\]",
-	/* "published in the X" where X is capitalised */
-	"(?|\\b(?:published|appeared|appearing|reported|released|printed)\\s+(?:in|by)\\s+(?:the\\s+(?:journal\\s+)?)?((?-i:[A-Z])[\\p{L}&'.-]*(?:\\s+(?:of|in|for|and|&|(?-i:[A-Z])[\\p{L}&'.-]*))*)"
-	"|((?-i:(?:[A-Z][\\p{L}-]*\\s+)*Journal\\s+of\\s+(?:the\\s+)?[A-Z][\\p{L}-]*(?:\\s+(?:[A-Z][\\p{L}-]*|and|&))*)))",
+	/* "published in the X" where X is capitalised, or "... Journal of X" */
+	"(?|" PUB_VERB "|" PUB_JOURNAL ")",
+	/* RE_PUBIN where the text has no "Journal" (its second branch cannot match there, but it
+	 * would try every run of capitalised words) */
+	PUB_VERB,
 	/* Vancouver/AMA: ". Journal Abbrev. 2020;12(3)" */
 	"\\.\\s+((?-i:[A-Z])[\\p{L} &()-]{1,60}?)\\.?\\s+(?:19|20)\\d\\d\\s*(?:[;:]|\\s+(?-i:[A-Z])[a-z]{2}\\b)",
 	/* APA/Harvard: "(2020). Title. Journal Name, 12(3), 45-67" */
@@ -575,6 +584,19 @@ typedef struct mention {
 	long j; /* knowledge-base journal or -1 */
 } mention;
 
+/* Does text[from, end) hold "Journal" (as RE_PUBIN's second branch needs)? */
+static int has_journal(run *R, size_t from, size_t end)
+{
+	const char *p = T(R) + from, *e = T(R) + end;
+
+	while (e - p >= 7 && (p = memchr(p, 'J', (size_t)(e - p - 6))) != NULL) {
+		if (!memcmp(p, "Journal", 7))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 /* Journals named in text[from, end): known ones, then "published in X" names, in text order. */
 static size_t mentions_in(run *R, size_t from, size_t end, mention *m)
 {
@@ -582,10 +604,12 @@ static size_t mentions_in(run *R, size_t from, size_t end, mention *m)
 	cite *C = R->ck->cite;
 	size_t n = 0, at, s, e, ov[2 * NG], i, k;
 	long j;
+	const pcre2_code *pub;
 
 	for (at = from; n < MAX_MENTIONS && (j = kb_journal_at(R, from, end, at, &s, &e)) >= 0; at = e)
 		m[n++] = (mention){s, e, j};
-	for (at = from; n < MAX_MENTIONS && cm(R, C->re[RE_PUBIN], from, end, at, ov); at = ov[1]) {
+	pub = has_journal(R, from, end) ? C->re[RE_PUBIN] : C->re[RE_PUBIN_VERB];
+	for (at = from; n < MAX_MENTIONS && cm(R, pub, from, end, at, ov); at = ov[1]) {
 		for (i = 0; i < n && !(ov[2] < m[i].e && ov[3] > m[i].s); i++)
 			;
 		if (i < n)
