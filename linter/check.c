@@ -869,7 +869,7 @@ static size_t chunk_end(const hl_checker *ck, const hl_doc *doc, size_t b0)
  * its sentences and paragraphs, the candidates of start words and the findings are those
  * of one chunk, so that their memory does not grow with the document. The whole-document
  * checks need the whole text: for a document of several chunks they come first, from a
- * scan of their own words (rules->doc_triggers); for one of a single chunk, after its scan.
+ * scan of their own words (hl_rules_split_indexes); for one of a single chunk, after its scan.
  */
 
 void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings_sink sink, void *arg)
@@ -912,12 +912,14 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 		R.cands = cands;
 	}
 	if (!ck->prefilter || chunk_end(ck, doc, 0) < doc->nblocks) {
+		const hl_trigger_index *dix = NULL;
+		if (ck->prefilter)
+			hl_rules_split_indexes(rules, &dix, &ix);
 		for (u = 0; ck->prefilter && u < doc->nsentences; u++)
-			hl_trigger_index_scan_at(rules->doc_triggers, doc->text.s, doc->sentences[u].start,
-						 doc->sentences[u].end, dhit, ns, cands);
+			hl_trigger_index_scan_at(dix, doc->text.s, doc->sentences[u].start, doc->sentences[u].end,
+						 doc->text.len, dhit, ns, cands);
 		check_whole(&R, only, dhit, &S, &L);
 		whole_done = 1;
-		ix = rules->chunk_triggers;
 	}
 	while (b0 < doc->nblocks) {
 		size_t b1 = chunk_end(ck, doc, b0), s1 = s0, first = S.pend.n;
@@ -937,7 +939,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 				const hl_span *sp = &doc->sentences[u];
 				uint64_t *h = hit + (u - s0) * nw, *bh = bhit + (sp->block - b0) * nw;
 				size_t k;
-				hl_trigger_index_scan_at(ix, doc->text.s, sp->start, sp->end, h, ns, cands);
+				hl_trigger_index_scan_at(ix, doc->text.s, sp->start, sp->end, doc->text.len, h, ns, cands);
 				for (k = 0; k < nw; k++) {
 					bh[k] |= h[k];
 					chit[k] |= h[k];

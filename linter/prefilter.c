@@ -593,6 +593,461 @@ void hl_starts_from_regex(hl_triggers *t, const char *re)
 	give(t, &r.set, !P.bad && P.s[P.i] == '\0' && r.known && !r.nullable && r.set.n > 0);
 }
 
+/* ---- start keys: the first two words of a match ----
+ *
+ * Start words alone make many candidates where they are common ("a", "the", "ketamine"),
+ * and most of those attempts fail on the next word. So the pattern is read once more, as a
+ * tree, and every way through its beginning is followed far enough to tell what the first
+ * token is and, when the first token must end there, how the next one begins. Each way
+ * gives a key:
+ *   "w"    the token at the candidate begins with w (all that the start words tell);
+ *   "w "   the token is exactly w;
+ *   "w x"  the token is exactly w, and the next token begins with x.
+ * The index marks a candidate only where one of the slot's keys holds there. Anything the
+ * walk cannot follow ends a key early, which only makes it looser.
+ */
+
+/* What an atom of the tree is, for the walk. */
+enum kty {
+	K_CHAR,  /* an ASCII letter or digit (c, lower case) */
+	K_SEP,   /* one character that cannot be an ASCII letter or digit */
+	K_DIGIT, /* \d or a class of digits (under UCP also other scripts' digits) */
+	K_ANY,   /* anything else that consumes text */
+	K_BOUND, /* \b */
+	K_ZERO,  /* other assertions, lookarounds, option settings */
+	K_GROUP
+};
+
+typedef struct kalt kalt;
+
+typedef struct knode {
+	enum kty type;
+	char c;
+	long min, max; /* max -1: unbounded */
+	kalt *g;       /* K_GROUP: its branches */
+} knode;
+
+typedef struct kseq {
+	knode *v;
+	size_t n, cap;
+} kseq;
+
+struct kalt {
+	kseq *v;
+	size_t n, cap;
+};
+
+static void kalt_free(kalt *a)
+{
+	size_t i, k;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->n; i++) {
+		for (k = 0; k < a->v[i].n; k++)
+			kalt_free(a->v[i].v[k].g);
+		free(a->v[i].v);
+	}
+	free(a->v);
+	free(a);
+}
+
+/* Can the character cp, without case, match an ASCII letter or digit? Under PCRE2's
+ * caseless UCP matching the Kelvin sign folds to k and the long s to s. */
+static int folds_to_token(unsigned long cp)
+{
+	return (cp < 0x80 && isalnum((int)cp)) || cp == 0x212A || cp == 0x17F;
+}
+
+/* The code point of the UTF-8 sequence at s (at most 4 bytes), its length in *len. */
+static unsigned long utf8_cp(const unsigned char *s, size_t *len)
+{
+	size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1, k;
+	unsigned long cp = n == 1 ? s[0] : s[0] & (0x7F >> n);
+
+	for (k = 1; k < n && (s[k] & 0xC0) == 0x80; k++)
+		cp = cp << 6 | (s[k] & 0x3F);
+	*len = k;
+	return cp;
+}
+
+/* Whether the class s[from, to) (from at '[', to after ']') can only match characters that
+ * are not ASCII letters or digits: spaces and listed symbols, without ranges or negation. */
+static int class_is_sep(const char *s, size_t from, size_t to)
+{
+	size_t i = from + 1, len;
+
+	if (s[i] == '^')
+		return 0;
+	for (; i + 1 < to; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '\\') {
+			char e = s[i + 1];
+			if (!(e == 's' || e == 'h' || e == 'v' || e == 'n' || e == 't' || e == 'r' ||
+			      e == 'f' || (!isalnum((unsigned char)e) && e != '\0')))
+				return 0;
+			i++;
+			continue;
+		}
+		if (ch == '-' && i > from + 1 && i + 2 < to)
+			return 0; /* a range */
+		if (ch == '[' || isalnum(ch))
+			return 0;
+		if (ch >= 0x80) {
+			if (folds_to_token(utf8_cp((const unsigned char *)s + i, &len)))
+				return 0;
+			i += len - 1;
+		}
+	}
+	return 1;
+}
+
+static kalt *kparse_alt(parser *P);
+
+static void kseq_add(kseq *q, enum kty type, char c, long min, long max, kalt *g)
+{
+	HL_GROW(q->v, q->cap, q->n + 1);
+	q->v[q->n++] = (knode){type, c, min, max, g};
+}
+
+static kseq kparse_seq(parser *P)
+{
+	kseq q = {NULL, 0, 0};
+	const char *s = P->s;
+
+	while (s[P->i] && s[P->i] != '|' && s[P->i] != ')' && !P->bad) {
+		enum kty type;
+		char c = 0;
+		kalt *g = NULL;
+		long min, max;
+		unsigned char ch = (unsigned char)s[P->i];
+
+		if (ch == '(') {
+			int look;
+			if (s[P->i + 1] == '*') { /* a verb such as (*UCP): not read */
+				P->bad = 1;
+				break;
+			}
+			look = open_group(P);
+			if (look < 0)
+				continue; /* an option setting, or P->bad */
+			g = kparse_alt(P);
+			if (s[P->i] != ')') {
+				P->bad = 1;
+				kalt_free(g);
+				break;
+			}
+			P->i++;
+			if (look) { /* a lookaround reads nothing */
+				kalt_free(g);
+				g = NULL;
+				type = K_ZERO;
+			} else
+				type = K_GROUP;
+		} else if (ch == '[') {
+			size_t from = P->i;
+			int digits = skip_class(P);
+			type = digits ? K_DIGIT : class_is_sep(s, from, P->i) ? K_SEP : K_ANY;
+		} else if (ch >= 0x80) { /* one UTF-8 character, quantified as a whole */
+			size_t len;
+			type = folds_to_token(utf8_cp((const unsigned char *)s + P->i, &len)) ? K_ANY : K_SEP;
+			P->i += len;
+		} else {
+			res dummy = {0, {NULL, 0, 0}, 0};
+			size_t at = P->i;
+			enum atom a = atom(P, &c, &dummy, 0);
+			strs_free(&dummy.set);
+			switch (a) {
+			case A_LIT:
+				type = isalnum((unsigned char)c) ? K_CHAR : K_SEP;
+				c = (char)tolower((unsigned char)c);
+				break;
+			case A_SEP: /* \x of a symbol; \x{212A} and \x{17F} fold to letters */
+				type = K_SEP;
+				if (s[at + 1] == 'x' && s[at + 2] == '{' &&
+				    folds_to_token(strtoul(s + at + 3, NULL, 16)))
+					type = K_ANY;
+				break;
+			case A_SPACE:
+				type = K_SEP;
+				break;
+			case A_DIGIT:
+				type = K_DIGIT;
+				break;
+			case A_BOUND:
+				type = K_BOUND;
+				break;
+			case A_CLASS: /* \W (under UCP too) matches no ASCII letter or digit */
+				type = s[at] == '\\' && s[at + 1] == 'W' ? K_SEP : K_ANY;
+				break;
+			case A_ZERO:
+				type = K_ZERO;
+				break;
+			default:
+				type = K_ANY;
+				break;
+			}
+			if (P->bad)
+				break;
+		}
+		if (type == K_ZERO || type == K_BOUND) {
+			min = max = 1;
+			if (s[P->i] == '?' || s[P->i] == '*' || s[P->i] == '+' || s[P->i] == '{')
+				quantifier(P, &min, &max); /* a quantified assertion is still zero-width */
+			kalt_free(g);
+			kseq_add(&q, type, 0, 1, 1, NULL);
+			continue;
+		}
+		quantifier(P, &min, &max);
+		kseq_add(&q, type, c, min, max, g);
+	}
+	return q;
+}
+
+static kalt *kparse_alt(parser *P)
+{
+	kalt *a = hl_calloc(1, sizeof *a);
+
+	for (;;) {
+		kseq q = kparse_seq(P);
+		HL_GROW(a->v, a->cap, a->n + 1);
+		a->v[a->n++] = q;
+		if (P->s[P->i] != '|' || P->bad)
+			break;
+		P->i++;
+	}
+	return a;
+}
+
+#define KEY_T1 63        /* letters of a first word kept */
+#define KEY_T2 12        /* letters of a next word kept: enough to tell most words apart */
+#define KEY_MAX 4096     /* keys of one regex, before pairs are given up */
+#define KEY_STEPS 200000 /* steps of the walk, before the analysis gives up */
+
+/* Where a way through the pattern has got to. */
+typedef struct kstate {
+	int phase;   /* 0: in the first token; 1: between the tokens; 2: in the next token */
+	int bound;   /* a \b came before the first letter */
+	size_t n1, n2;
+	char t1[KEY_T1 + 1], t2[KEY_T2 + 1];
+} kstate;
+
+/* A set of keys, hashed; and how the walk goes. */
+typedef struct kwalk {
+	char **v;
+	size_t cap, n;
+	size_t steps;
+	int bad;
+} kwalk;
+
+static size_t key_hash(const char *k)
+{
+	size_t h = 5381;
+
+	for (; *k; k++)
+		h = h * 33 + (unsigned char)*k;
+	return h;
+}
+
+/* Add key k (copied when new). */
+static void key_put(kwalk *W, const char *k)
+{
+	size_t i;
+
+	if ((W->n + 1) * 2 > W->cap) {
+		char **old = W->v;
+		size_t oc = W->cap;
+		W->cap = oc ? oc * 2 : 64;
+		W->v = hl_calloc(W->cap, sizeof *W->v);
+		for (i = 0; i < oc; i++)
+			if (old[i] != NULL) {
+				size_t j = key_hash(old[i]) & (W->cap - 1);
+				while (W->v[j] != NULL)
+					j = (j + 1) & (W->cap - 1);
+				W->v[j] = old[i];
+			}
+		free(old);
+	}
+	for (i = key_hash(k) & (W->cap - 1); W->v[i] != NULL; i = (i + 1) & (W->cap - 1))
+		if (!strcmp(W->v[i], k))
+			return;
+	W->v[i] = hl_strdup(k);
+	W->n++;
+}
+
+/* Record the key of a way that has gone far enough: its first token is known (exactly from
+ * phase 1 on) and, in phase 2, how the next begins. */
+static void key_done(kwalk *W, const kstate *st)
+{
+	char k[KEY_T1 + KEY_T2 + 2];
+	size_t n = st->n1;
+
+	if (st->n1 == 0) { /* empty, or a match that begins with no letter */
+		W->bad = 1;
+		return;
+	}
+	memcpy(k, st->t1, n);
+	if (st->phase >= 1)
+		k[n++] = ' ';
+	if (st->phase == 2) {
+		memcpy(k + n, st->t2, st->n2);
+		n += st->n2;
+	}
+	k[n] = '\0';
+	key_put(W, k);
+}
+
+/* One atom taken: 1 when the way is done (its key recorded), else 0. */
+static int key_step(kwalk *W, kstate *st, enum kty type, char c)
+{
+	switch (st->phase) {
+	case 0:
+		if (type == K_CHAR) {
+			if (st->n1 == 0 && !st->bound) { /* it could begin inside a token */
+				W->bad = 1;
+				return 1;
+			}
+			st->t1[st->n1++] = c;
+			if (st->n1 == KEY_T1)
+				key_done(W, st);
+			return st->n1 == KEY_T1;
+		}
+		if (type == K_DIGIT && st->n1 == 0) {
+			if (st->bound)
+				key_put(W, "#");
+			else
+				W->bad = 1;
+			return 1;
+		}
+		if ((type == K_SEP || type == K_BOUND) && st->n1 > 0) { /* the token ends here */
+			st->phase = 1;
+			return 0;
+		}
+		if (type == K_BOUND) {
+			st->bound = 1;
+			return 0;
+		}
+		key_done(W, st); /* a digit or anything else: the token goes on, unknown */
+		return 1;
+	case 1:
+		if (type == K_SEP || type == K_BOUND)
+			return 0;
+		if (type == K_CHAR) {
+			st->phase = 2;
+			st->t2[st->n2++] = c;
+			return 0;
+		}
+		key_done(W, st); /* a digit of any script, or anything: the next token is unknown */
+		return 1;
+	default:
+		if (type == K_CHAR && st->n2 < KEY_T2) {
+			st->t2[st->n2++] = c;
+			return 0;
+		}
+		if (type == K_BOUND)
+			return 0;
+		key_done(W, st);
+		return 1;
+	}
+}
+
+/* A continuation: what follows the sequence being walked. */
+typedef struct kcont {
+	const kseq *q;
+	size_t i;
+	const struct kcont *next;
+} kcont;
+
+static const knode any_node = {K_ANY, 0, 1, 1, NULL};
+static const kseq any_seq = {(knode *)&any_node, 1, 1};
+
+static void kwalk_seq(kwalk *W, const kseq *q, size_t i, const kcont *k, kstate st)
+{
+	const knode *nd;
+
+	if (W->bad || ++W->steps > KEY_STEPS) {
+		W->bad = 1;
+		return;
+	}
+	if (i == q->n) {
+		if (k != NULL)
+			kwalk_seq(W, k->q, k->i, k->next, st);
+		else
+			key_done(W, &st); /* the pattern ends */
+		return;
+	}
+	nd = &q->v[i];
+	if (nd->type == K_ZERO) {
+		kwalk_seq(W, q, i + 1, k, st);
+		return;
+	}
+	if (nd->max == 0 || nd->min == 0) /* skipped */
+		kwalk_seq(W, q, i + 1, k, st);
+	if (nd->max == 0)
+		return;
+	if (nd->type == K_GROUP) {
+		/* once through the group; after that, more of it (when it repeats) or the rest */
+		kcont after = {q, i + 1, k}, more = {&any_seq, 0, NULL};
+		size_t b;
+		for (b = 0; b < nd->g->n && !W->bad; b++)
+			kwalk_seq(W, &nd->g->v[b], 0, nd->max == 1 ? &after : &more, st);
+		return;
+	}
+	if (key_step(W, &st, nd->type, nd->c))
+		return;
+	/* a repeated letter or digit: what comes after the first is not followed */
+	if (nd->max != 1 && nd->type != K_SEP && key_step(W, &st, K_ANY, 0))
+		return;
+	kwalk_seq(W, q, i + 1, k, st);
+}
+
+void hl_start_keys_from_regex(hl_triggers *t, const char *re)
+{
+	parser P = {re, 0, 0};
+	kalt *a = kparse_alt(&P);
+	kwalk W = {NULL, 0, 0, 0, 0};
+	kstate st;
+	kseq top;
+	size_t i, n = 0;
+
+	memset(t, 0, sizeof *t);
+	memset(&st, 0, sizeof st);
+	if (!P.bad && P.s[P.i] == '\0') {
+		knode g = {K_GROUP, 0, 1, 1, a};
+		top = (kseq){&g, 1, 1};
+		kwalk_seq(&W, &top, 0, NULL, st);
+	} else
+		W.bad = 1;
+	kalt_free(a);
+	if (!W.bad && W.n > KEY_MAX) { /* too many: keep the first tokens only */
+		kwalk X = {NULL, 0, 0, 0, 0};
+		for (i = 0; i < W.cap; i++)
+			if (W.v[i] != NULL) {
+				char *sp = strchr(W.v[i], ' ');
+				if (sp != NULL)
+					sp[1] = '\0';
+				key_put(&X, W.v[i]);
+				free(W.v[i]);
+			}
+		free(W.v);
+		W = X;
+		W.bad = W.n > KEY_MAX;
+	}
+	if (!W.bad && W.n > 0) {
+		t->known = 1;
+		t->words = hl_calloc(W.n + 1, sizeof *t->words);
+		for (i = 0; i < W.cap; i++)
+			if (W.v[i] != NULL)
+				t->words[n++] = W.v[i];
+		t->n = n;
+	} else
+		for (i = 0; i < W.cap; i++)
+			free(W.v[i]);
+	free(W.v);
+	if (!t->known) /* the walk gave up, or a match may begin inside a token: the start words */
+		hl_starts_from_regex(t, re);
+}
+
 void hl_triggers_release(hl_triggers *t)
 {
 	hl_strs_free(t->words, t->n);
@@ -622,9 +1077,21 @@ static unsigned char token_class(unsigned c)
 	return 0;
 }
 
+/* A start key's condition on where its token ends (see hl_start_keys_from_regex). */
+typedef struct keyed {
+	size_t rule;
+	uint32_t next; /* the next token begins with the word at pool + next - 1; 0: any */
+} keyed;
+
 typedef struct rule_list {
-	size_t *rules;
+	size_t *rules;   /* the rules of the word as a prefix of a token */
 	size_t n, cap;
+	/* the rules of the word as a whole token, with what must follow: those with any next
+	 * token first, then by the class of their next word's first character; by[c] is where
+	 * those of class c begin (c 0: any), by[NCLS + 1] the end */
+	keyed *exact;
+	size_t nexact, exact_cap;
+	uint32_t *by;
 } rule_list;
 
 struct hl_trigger_index {
@@ -633,6 +1100,8 @@ struct hl_trigger_index {
 	size_t nnodes, cap;
 	rule_list *words;
 	size_t nwords, words_cap;
+	char *pool;                /* the next words of whole-token words, each ended by NUL */
+	size_t npool, pool_cap;
 	size_t *digit_rules;       /* rules triggered by a token that starts with a digit */
 	size_t ndigit, digit_cap;
 	size_t nrules;
@@ -658,8 +1127,9 @@ static void add_word(hl_trigger_index *ix, const char *w, size_t rule)
 {
 	uint32_t node = 0;
 	rule_list *l;
+	const char *space = strchr(w, ' ');
 
-	for (; *w; w++) {
+	for (; *w && *w != ' '; w++) {
 		unsigned c = token_class((unsigned char)*w);
 		uint32_t child;
 		if (c-- == 0)
@@ -679,9 +1149,55 @@ static void add_word(hl_trigger_index *ix, const char *w, size_t rule)
 		ix->word[node] = (uint32_t)++ix->nwords;
 	}
 	l = &ix->words[ix->word[node] - 1];
-	if (l->n == 0 || l->rules[l->n - 1] != rule) {
+	if (space != NULL) { /* a whole token, perhaps with the start of the next */
+		HL_GROW(l->exact, l->exact_cap, l->nexact + 1);
+		uint32_t next = 0;
+		if (space[1]) {
+			size_t n = strlen(space + 1) + 1;
+			if (ix->npool + n >= UINT32_MAX)
+				hl_oom();
+			HL_GROW(ix->pool, ix->pool_cap, ix->npool + n);
+			memcpy(ix->pool + ix->npool, space + 1, n);
+			next = (uint32_t)(ix->npool + 1);
+			ix->npool += n;
+		}
+		l->exact[l->nexact++] = (keyed){rule, next};
+	} else if (l->n == 0 || l->rules[l->n - 1] != rule) {
 		HL_GROW(l->rules, l->cap, l->n + 1);
 		l->rules[l->n++] = rule;
+	}
+}
+
+/* The class of the first character of an exact entry's next word, or 0 for any. */
+static unsigned next_class(const hl_trigger_index *ix, const keyed *e)
+{
+	return e->next == 0 ? 0 : ix->tok[(unsigned char)ix->pool[e->next - 1]];
+}
+
+/* Order each word's exact entries by next_class and index them (rule_list.by). */
+static void bucket_exact(hl_trigger_index *ix)
+{
+	size_t w, k;
+
+	for (w = 0; w < ix->nwords; w++) {
+		rule_list *l = &ix->words[w];
+		keyed *sorted;
+		uint32_t at[NCLS + 2];
+		unsigned c;
+		if (l->nexact == 0)
+			continue;
+		l->by = hl_calloc(NCLS + 2, sizeof *l->by);
+		for (k = 0; k < l->nexact; k++) /* a counting sort, stable */
+			l->by[next_class(ix, &l->exact[k]) + 1]++;
+		for (c = 1; c < NCLS + 2; c++)
+			l->by[c] += l->by[c - 1];
+		memcpy(at, l->by, sizeof at);
+		sorted = hl_calloc(l->nexact, sizeof *sorted);
+		for (k = 0; k < l->nexact; k++)
+			sorted[at[next_class(ix, &l->exact[k])]++] = l->exact[k];
+		free(l->exact);
+		l->exact = sorted;
+		l->exact_cap = l->nexact;
 	}
 }
 
@@ -705,7 +1221,64 @@ hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n)
 			add_word(ix, w, i);
 		}
 	}
+	bucket_exact(ix);
 	return ix;
+}
+
+/* Copy into to the words below node of ix (word[0, n) leads there) whose rules keep holds. */
+static void subset_walk(hl_trigger_index *to, const hl_trigger_index *ix, uint32_t node, char *word, size_t n,
+			const unsigned char *keep)
+{
+	unsigned c;
+	size_t k;
+
+	if (ix->word[node]) {
+		const rule_list *l = &ix->words[ix->word[node] - 1];
+		hl_buf key = HL_BUF_INIT;
+		for (k = 0; k < l->n; k++)
+			if (keep[l->rules[k]]) {
+				word[n] = '\0';
+				add_word(to, word, l->rules[k]);
+			}
+		for (k = 0; k < l->nexact; k++)
+			if (keep[l->exact[k].rule]) {
+				key.len = 0;
+				hl_buf_add(&key, word, n);
+				hl_buf_addc(&key, ' ');
+				if (l->exact[k].next)
+					hl_buf_adds(&key, ix->pool + l->exact[k].next - 1);
+				add_word(to, key.s, l->exact[k].rule);
+			}
+		hl_buf_release(&key);
+	}
+	if (n >= 255)
+		return;
+	for (c = 0; c < NCLS; c++) {
+		uint32_t child = ix->next[(size_t)node * NCLS + c];
+		if (child != 0) {
+			word[n] = (char)(c < 26 ? 'a' + c : '0' + (c - 26));
+			subset_walk(to, ix, child, word, n + 1, keep);
+		}
+	}
+}
+
+hl_trigger_index *hl_trigger_index_subset(const hl_trigger_index *ix, const unsigned char *keep)
+{
+	hl_trigger_index *to = hl_calloc(1, sizeof *to);
+	char word[256];
+	size_t i;
+
+	to->nrules = ix->nrules;
+	memcpy(to->tok, ix->tok, sizeof to->tok);
+	new_node(to);
+	for (i = 0; i < ix->ndigit; i++)
+		if (keep[ix->digit_rules[i]]) {
+			HL_GROW(to->digit_rules, to->digit_cap, to->ndigit + 1);
+			to->digit_rules[to->ndigit++] = ix->digit_rules[i];
+		}
+	subset_walk(to, ix, 0, word, 0, keep);
+	bucket_exact(to);
+	return to;
 }
 
 void hl_trigger_index_free(hl_trigger_index *ix)
@@ -714,8 +1287,12 @@ void hl_trigger_index_free(hl_trigger_index *ix)
 
 	if (ix == NULL)
 		return;
-	for (i = 0; i < ix->nwords; i++)
+	for (i = 0; i < ix->nwords; i++) {
+		free(ix->words[i].exact);
+		free(ix->words[i].by);
 		free(ix->words[i].rules);
+	}
+	free(ix->pool);
 	free(ix->words);
 	free(ix->next);
 	free(ix->word);
@@ -736,7 +1313,36 @@ static void mark(size_t r, size_t pos, uint64_t *hit, size_t split, hl_cands *ca
 	}
 }
 
-void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t from, size_t end,
+/* Do the characters from s[j] on (up to len) begin with the letters and digits of w, without case? */
+static int begins_with(const hl_trigger_index *ix, const unsigned char *u, size_t j, size_t len, const char *w)
+{
+	for (; *w; w++, j++)
+		if (j >= len || ix->tok[u[j]] != ix->tok[(unsigned char)*w])
+			return 0;
+	return 1;
+}
+
+/* The rules of a whole-token word l whose token ends at s[i]: those whose next token
+ * (from s[i] on, up to len) begins as they require. */
+static void mark_exact(const hl_trigger_index *ix, const rule_list *l, const unsigned char *u, size_t st, size_t i,
+		       size_t len, uint64_t *hit, size_t split, hl_cands *cands)
+{
+	size_t j = i, k;
+	unsigned c;
+
+	for (k = 0; k < l->by[1]; k++) /* any next token */
+		mark(l->exact[k].rule, st, hit, split, cands);
+	while (j < len && !ix->tok[u[j]])
+		j++;
+	if (j >= len)
+		return;
+	c = ix->tok[u[j]];
+	for (k = l->by[c]; k < l->by[c + 1]; k++)
+		if (begins_with(ix, u, j + 1, len, ix->pool + l->exact[k].next))
+			mark(l->exact[k].rule, st, hit, split, cands);
+}
+
+void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t from, size_t end, size_t len,
 			      uint64_t *hit, size_t split, hl_cands *cands)
 {
 	const unsigned char *u = (const unsigned char *)s, *tok = ix->tok;
@@ -762,6 +1368,9 @@ void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t 
 				const rule_list *l = &ix->words[ix->word[node] - 1];
 				for (k = 0; k < l->n; k++)
 					mark(l->rules[k], st, hit, split, cands);
+				/* a whole token ends where the text (not the range) has no more of it */
+				if (l->nexact > 0 && (i + 1 >= len || !tok[u[i + 1]]))
+					mark_exact(ix, l, u, st, i + 1, len, hit, split, cands);
 			}
 		}
 		while (i < end && tok[u[i]])
@@ -771,5 +1380,5 @@ void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t 
 
 void hl_trigger_index_scan(const hl_trigger_index *ix, const char *s, size_t len, uint64_t *hit)
 {
-	hl_trigger_index_scan_at(ix, s, 0, len, hit, ix->nrules, NULL);
+	hl_trigger_index_scan_at(ix, s, 0, len, len, hit, ix->nrules, NULL);
 }

@@ -30,6 +30,14 @@ void hl_triggers_from_regex(hl_triggers *t, const char *re);
  * when a match could begin elsewhere: inside a token, with a symbol or space, or empty.
  */
 void hl_starts_from_regex(hl_triggers *t, const char *re);
+/*
+ * Start keys: the start words made narrower by what follows them. Each key is "w" (the token
+ * begins with w), "w " (the token is w) or "w x" (the token is w and the next token begins
+ * with x); a match of re begins at a token that one of them describes. The index takes keys
+ * where it takes words. Unknown where the start words are, or where the pattern is too
+ * tangled to follow.
+ */
+void hl_start_keys_from_regex(hl_triggers *t, const char *re);
 void hl_triggers_release(hl_triggers *t);
 
 /* A set of trigger words of many rules, for looking up the tokens of a text. */
@@ -38,6 +46,8 @@ typedef struct hl_trigger_index hl_trigger_index;
 /* Build the index from trig[0..n) (trig[i] belongs to rule i). */
 hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n);
 void hl_trigger_index_free(hl_trigger_index *ix);
+/* A new index of the words of ix for the rules i with keep[i] set. */
+hl_trigger_index *hl_trigger_index_subset(const hl_trigger_index *ix, const unsigned char *keep);
 /* Set bit i of hit (bit i % 64 of hit[i / 64]) for every rule i with a trigger among the
  * tokens of s[0..len). */
 void hl_trigger_index_scan(const hl_trigger_index *ix, const char *s, size_t len, uint64_t *hit);
@@ -50,11 +60,12 @@ typedef struct hl_cands {
 } hl_cands;
 
 /*
- * Look up the tokens of s[from, end) (offsets into s). For a slot i < split with a word
- * among them set bit i of hit; for a slot i >= split append the offset of each token that
- * holds one of its words to cands[i - split] (when cands is not NULL).
+ * Look up the tokens of s[from, end) (offsets into s, whose text is len bytes: a key may
+ * look past end at the next token). For a slot i < split with a word among them set bit i
+ * of hit; for a slot i >= split append the offset of each token that holds one of its
+ * words to cands[i - split] (when cands is not NULL).
  */
-void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t from, size_t end,
+void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t from, size_t end, size_t len,
 			      uint64_t *hit, size_t split, hl_cands *cands);
 
 #endif

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -110,10 +111,35 @@ typedef struct compiled {
 	size_t start;       /* anchored regexes: 1 + their start slot once given one, or 0 */
 } compiled;
 
+/* The start keys of a regex source, worked out once while compiling (the items of a named
+ * set are read for every rule that names it). */
+typedef struct keyed_src {
+	char *src;
+	hl_triggers keys;
+} keyed_src;
+
 typedef struct cache {
 	compiled *v;
 	size_t n, cap;
+	keyed_src *keys;
+	size_t nkeys, keys_cap;
 } cache;
+
+/* Drop the start keys: they are not needed once the index is built. */
+static void cache_drop_keys(cache *K)
+{
+	size_t i;
+
+	for (i = 0; K != NULL && i < K->nkeys; i++) {
+		free(K->keys[i].src);
+		hl_triggers_release(&K->keys[i].keys);
+	}
+	if (K != NULL) {
+		free(K->keys);
+		K->keys = NULL;
+		K->nkeys = K->keys_cap = 0;
+	}
+}
 
 static void cache_free(void *p)
 {
@@ -126,6 +152,7 @@ static void cache_free(void *p)
 		free(K->v[i].key);
 		pcre2_code_free(K->v[i].code);
 	}
+	cache_drop_keys(K);
 	free(K->v);
 	free(K);
 }
@@ -244,6 +271,27 @@ static void kb_release(hl_kb *kb)
 	memset(kb, 0, sizeof *kb);
 }
 
+/* The index split in two for long documents (see scan_indexes). */
+struct hl_split_ix {
+	pthread_mutex_t mu;
+	unsigned char *keep[2]; /* per slot of the whole index: in the first scan's, in the chunks' */
+	hl_trigger_index *ix[2];
+};
+
+static void split_ix_free(struct hl_split_ix *sx)
+{
+	int k;
+
+	if (sx == NULL)
+		return;
+	for (k = 0; k < 2; k++) {
+		hl_trigger_index_free(sx->ix[k]);
+		free(sx->keep[k]);
+	}
+	pthread_mutex_destroy(&sx->mu);
+	free(sx);
+}
+
 void hl_rules_release(hl_rules *rules)
 {
 	size_t i;
@@ -251,8 +299,7 @@ void hl_rules_release(hl_rules *rules)
 	state_release(rules);
 	kb_release(&rules->kb);
 	hl_trigger_index_free(rules->triggers);
-	hl_trigger_index_free(rules->doc_triggers);
-	hl_trigger_index_free(rules->chunk_triggers);
+	split_ix_free(rules->split_ix);
 	free(rules->doc_starts);
 	cache_free(rules->compiled);
 	rules->compiled = NULL;
@@ -1719,6 +1766,40 @@ static compiled *cached(hl_rules *rules, const char *src, uint32_t flags)
 	return &K->v[K->n++];
 }
 
+/* The start keys of src (see hl_start_keys_from_regex), owned by the cache. */
+static const hl_triggers *start_keys(hl_rules *rules, const char *src)
+{
+	cache *K = rules->compiled;
+	size_t i;
+
+	if (K == NULL)
+		K = rules->compiled = hl_calloc(1, sizeof *K);
+	for (i = 0; i < K->nkeys; i++)
+		if (!strcmp(K->keys[i].src, src))
+			return &K->keys[i].keys;
+	HL_GROW(K->keys, K->keys_cap, K->nkeys + 1);
+	K->keys[K->nkeys].src = hl_strdup(src);
+	hl_start_keys_from_regex(&K->keys[K->nkeys].keys, src);
+	return &K->keys[K->nkeys++].keys;
+}
+
+static void triggers_copy(hl_triggers *to, const hl_triggers *from)
+{
+	size_t k;
+
+	memset(to, 0, sizeof *to);
+	to->known = from->known;
+	to->n = from->n;
+	to->words = hl_calloc(from->n + 1, sizeof *to->words);
+	for (k = 0; k < from->n; k++)
+		to->words[k] = hl_strdup(from->words[k]);
+}
+
+static int cmp_word(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /*
  * Give regex src (compiled as *whole) a start slot when its start words are known: *start
  * is set, *anchored gets src compiled anchored (the JIT honours no PCRE2_ANCHORED given at
@@ -1731,7 +1812,7 @@ static void add_start(hl_rules *rules, hl_triggers **slots, size_t *cap, size_t 
 	compiled *c;
 
 	HL_GROW(*slots, *cap, *nslots + 1);
-	hl_starts_from_regex(&(*slots)[*nslots], src);
+	triggers_copy(&(*slots)[*nslots], start_keys(rules, src));
 	if ((*slots)[*nslots].known &&
 	    (c = cached(rules, src, PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED |
 				    (caseless ? PCRE2_CASELESS : 0))) != NULL) {
@@ -1777,22 +1858,27 @@ static void split_compile(hl_rules *rules, const hl_rule *r, hl_split *sp, hl_tr
 			own_done = 1;
 		memset(&words, 0, sizeof words);
 		for (i = g; i < sp->nitems; i++) {
-			hl_triggers t;
+			const hl_triggers *t;
 			hl_buf *b;
 			if (is_set ? sp->origin[i] != sp->origin[g] : (sp->origin[i] & 1))
 				continue;
-			hl_starts_from_regex(&t, sp->items[i]);
-			b = t.known ? &anch : &rest;
+			t = start_keys(rules, sp->items[i]);
+			b = t->known ? &anch : &rest;
 			hl_buf_addf(b, "%s(?:%s)", b->len ? "|" : "", sp->items[i]);
-			for (k = 0; t.known && k < t.n; k++) {
-				for (j = 0; j < words.n && strcmp(words.words[j], t.words[k]); j++)
-					;
-				if (j == words.n) {
-					words.words = hl_reallocarray(words.words, words.n + 1, sizeof *words.words);
-					words.words[words.n++] = hl_strdup(t.words[k]);
-				}
+			if (t->known) {
+				words.words = hl_reallocarray(words.words, words.n + t->n + 1, sizeof *words.words);
+				for (k = 0; k < t->n; k++)
+					words.words[words.n++] = hl_strdup(t->words[k]);
 			}
-			hl_triggers_release(&t);
+		}
+		if (words.n > 1) { /* each key once */
+			qsort(words.words, words.n, sizeof *words.words, cmp_word);
+			for (j = k = 1; k < words.n; k++)
+				if (strcmp(words.words[k], words.words[j - 1]))
+					words.words[j++] = words.words[k];
+				else
+					free(words.words[k]);
+			words.n = j;
 		}
 		if (rest.len > 0) {
 			compiled *c = cached(rules, rest.s, flags);
@@ -1851,14 +1937,17 @@ static void rule_starts(unsigned char *starts, const hl_rule *r)
 
 /*
  * A long document is scanned first for what the whole-document checks read, then chunk by
- * chunk for the rest (check.c). This makes the index of each scan: doc_triggers, of the
- * trigger words of whole-document rules and the words of the start slots they read
- * (doc_starts); chunk_triggers, of the other slots.
+ * chunk for the rest (check.c). This marks the slots of each scan: for the first, the
+ * trigger slots of whole-document rules and the start slots they read (doc_starts); for
+ * the chunks, the other slots. Their indexes are made from the whole one when a long
+ * document first needs them (hl_rules_split_indexes).
  */
-static void scan_indexes(hl_rules *rules, const hl_triggers *slots)
+
+static void scan_indexes(hl_rules *rules)
 {
 	size_t n = rules->nslots + rules->nstarts, i, k;
-	hl_triggers *doc = hl_calloc(n + 1, sizeof *doc), *chunk = hl_calloc(n + 1, sizeof *chunk);
+	struct hl_split_ix *sx = hl_calloc(1, sizeof *sx);
+	unsigned char *doc = hl_calloc(n + 1, 1), *chunk = hl_calloc(n + 1, 1);
 	unsigned char *doc_starts = hl_calloc(rules->nstarts + 1, 1);
 	unsigned char *chunk_starts = hl_calloc(rules->nstarts + 1, 1);
 
@@ -1866,7 +1955,7 @@ static void scan_indexes(hl_rules *rules, const hl_triggers *slots)
 		const hl_rule *r = &rules->v[i];
 		int whole = hl_rule_whole_doc(r);
 		for (k = 0; k < r->nslots; k++)
-			(whole ? doc : chunk)[r->slot + k] = slots[r->slot + k];
+			(whole ? doc : chunk)[r->slot + k] = 1;
 		rule_starts(whole ? doc_starts : chunk_starts, r);
 	}
 	if (rules->kb.journal_start)
@@ -1875,18 +1964,31 @@ static void scan_indexes(hl_rules *rules, const hl_triggers *slots)
 		if (rules->kb.studies[i].topic_start)
 			doc_starts[rules->kb.studies[i].topic_start - 1] = 1;
 	for (i = 0; i < rules->nstarts; i++) {
-		if (doc_starts[i])
-			doc[rules->nslots + i] = slots[rules->nslots + i];
-		if (chunk_starts[i])
-			chunk[rules->nslots + i] = slots[rules->nslots + i];
+		doc[rules->nslots + i] = doc_starts[i];
+		chunk[rules->nslots + i] = chunk_starts[i];
 	}
+	pthread_mutex_init(&sx->mu, NULL);
+	sx->keep[0] = doc;
+	sx->keep[1] = chunk;
 	rules->doc_starts = doc_starts;
-	rules->doc_triggers = hl_trigger_index_new(doc, n); /* the indexes copy the words */
-	rules->chunk_triggers = hl_trigger_index_new(chunk, n);
+	rules->split_ix = sx;
 	free(chunk_starts);
-	free(doc);
-	free(chunk);
 }
+
+void hl_rules_split_indexes(const hl_rules *rules, const hl_trigger_index **doc, const hl_trigger_index **chunk)
+{
+	struct hl_split_ix *sx = rules->split_ix;
+	int k;
+
+	pthread_mutex_lock(&sx->mu);
+	for (k = 0; k < 2; k++)
+		if (sx->ix[k] == NULL)
+			sx->ix[k] = hl_trigger_index_subset(rules->triggers, sx->keep[k]);
+	*doc = sx->ix[0];
+	*chunk = sx->ix[1];
+	pthread_mutex_unlock(&sx->mu);
+}
+
 
 int hl_rules_compile(hl_rules *rules, FILE *err)
 {
@@ -1998,9 +2100,10 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 				add_start(rules, &slots, &cap, &nslots, t->topic_src, 1, t->topic, &t->topic_start,
 					  &t->topic_anchored);
 		}
+		cache_drop_keys(rules->compiled);
 		rules->nstarts = nslots - rules->nslots;
 		rules->triggers = hl_trigger_index_new(slots, nslots);
-		scan_indexes(rules, slots);
+		scan_indexes(rules);
 		for (k = 0; k < nslots; k++)
 			hl_triggers_release(&slots[k]);
 		free(slots);

@@ -116,12 +116,10 @@ typedef struct hl_rules {
 	hl_trigger_index *triggers; /* trigger words by slot, then start words by start slot */
 	size_t nslots;      /* trigger slots: [0, nslots) in the index */
 	size_t nstarts;     /* start slots: [nslots, nslots + nstarts) in the index */
-	/* the index split in two (check.c scans a long document for each in turn): the trigger
-	 * words of the whole-document checks (hl_rule_whole_doc) and the words of the start
-	 * slots they read (doc_starts, per start slot); and the rest */
+	/* the start slots that the whole-document checks (hl_rule_whole_doc) read, per start
+	 * slot; and the index split in two by them (hl_rules_split_indexes) */
 	unsigned char *doc_starts;
-	hl_trigger_index *doc_triggers;
-	hl_trigger_index *chunk_triggers;
+	struct hl_split_ix *split_ix;
 	void *compiled;     /* regexes shared by rules, by source (rules.c) */
 	char **files;       /* names of the loaded files (owned) */
 	size_t nfiles, files_cap;
@@ -134,6 +132,13 @@ static inline int hl_rule_whole_doc(const hl_rule *r)
 {
 	return r->kind == HL_KIND_REQUIRE || r->kind == HL_KIND_CITATION || r->scope == HL_SCOPE_DOCUMENT;
 }
+
+/*
+ * The index split in two, for a long document that check.c scans for each in turn: doc, of
+ * the trigger words of the whole-document checks and of the start slots they read; chunk,
+ * of the rest. Made on first use (safe from any thread), kept with the rules.
+ */
+void hl_rules_split_indexes(const hl_rules *rules, const hl_trigger_index **doc, const hl_trigger_index **chunk);
 
 void hl_rules_init(hl_rules *rules);
 /*

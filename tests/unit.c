@@ -1,4 +1,5 @@
 /* unit.c - unit tests for the line index, the offset map and sentence segmentation. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,7 +171,7 @@ static void test_trigger_index(void)
 	CHECK(hit[0] == 0, "no word inside a token");
 	/* slots 2 and 3 collect candidate offsets instead */
 	memset(hit, 0, sizeof hit);
-	hl_trigger_index_scan_at(ix, s, 0, strlen(s), hit, 2, c);
+	hl_trigger_index_scan_at(ix, s, 0, strlen(s), strlen(s), hit, 2, c);
 	CHECK(hit[0] == 1, "STUDies and stud after a non-ASCII letter, no study");
 	CHECK(c[0].n == 1 && c[0].v[0] == (uint32_t)(strchr(s, '3') - s), "the digit token, got %zu", c[0].n);
 	CHECK(c[1].n == 0, "fd only inside xfda, got %zu", c[1].n);
@@ -271,6 +272,159 @@ static void test_starts(void)
 	starts("\\bnew(?:\\s+york)?|\\bold", "new old");
 }
 
+static int cmp_word(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Start keys of a regex, sorted and joined by "|" ("" when unknown). */
+static void keys(const char *re, const char *want)
+{
+	hl_triggers t;
+	char got[2048] = "";
+	size_t i;
+
+	hl_start_keys_from_regex(&t, re);
+	if (t.known)
+		qsort(t.words, t.n, sizeof *t.words, cmp_word);
+	for (i = 0; t.known && i < t.n; i++) {
+		if (i)
+			strcat(got, "|");
+		strncat(got, t.words[i], 100);
+	}
+	CHECK(strcmp(got, want) == 0, "start keys of %s:\n  want \"%s\"\n  got  \"%s\"", re, want, got);
+	hl_triggers_release(&t);
+}
+
+static void test_start_keys(void)
+{
+	keys("\\bmiracle\\b", "miracle ");                        /* \b ends the token */
+	keys("\\bmiracle", "miracle");                            /* it may go on: a prefix */
+	keys("\\bcur(?:es?|ed)\\s+(?:your\\s+)?depression", "cure depression|cure your|cured depression|cured your|cures depression|cures your");
+	keys("\\b(?:a|one)\\s+(?:new\\s+)?stud(?:y|ies)", "a new|a studies|a study|one new|one studies|one study");
+	keys("\\b(?:a|the)?\\s*cure", "");                        /* may begin with a space */
+	keys("miracle", "");                                      /* may begin inside a token */
+	keys("\\b\\d+\\s?%", "#");
+	keys("\\bcovid[-\\s]19\\b", "covid 19");                  /* a class of symbols separates */
+	keys("\\bfoo[a-z]+\\s+bar", "foo");                       /* a class of letters: the token goes on */
+	keys("\\bfoo\\W+bar", "foo bar");
+	keys("\\bis\\s+\\d+", "is ");                             /* \d may be a digit of any script */
+	keys("\\bfoo\\s+\\w+\\s+bar", "foo ");
+	keys("\\bx?y\\b", "xy |y ");
+	keys("\\bnew(?:\\s+york)?|\\bold", "new|new york|old");
+	keys("\\b(?:is|(?<=\\w['\xe2\x80\x99])s)\\s+\\Kthe", "is the|s the");
+	keys("\\bcan\xe2\x80\x99t\\s+fail", "can t");               /* a curly apostrophe separates */
+	keys("\\bthe\\s+\xe2\x84\xaa" "elvin", "the ");              /* the Kelvin sign folds to k */
+	keys("\\bvery(?:\\s+very)*\\s+good", "very good|very very");
+	keys("\\b(?:very\\s+){2}good", "very ");         /* after one time round, not followed */
+	keys("\\bab(?=cd)\\w", "ab");                             /* lookarounds read nothing */
+	keys("\\bsupercalifragilistic\\s+expialidocious", "supercalifragilistic expialidocio"); /* 12 letters */
+	keys("\\b(?:foo)?", "");                                  /* may match empty */
+	keys("(?x)\\b foo", "");
+}
+
+/* Whole-token keys in the index: the token must end there, and the next begin as given,
+ * looking past the range up to the text's end. */
+static void test_exact_index(void)
+{
+	char *w0[] = {"a study", "a new"}, *w1[] = {"the "}, *w2[] = {"covid 19"}, *w3[] = {"ket"};
+	hl_triggers t[4] = {{w0, 2, 1}, {w1, 1, 1}, {w2, 1, 1}, {w3, 1, 1}};
+	hl_trigger_index *ix = hl_trigger_index_new(t, 4), *sub;
+	unsigned char keep[4] = {1, 0, 1, 0};
+	uint64_t hit[1];
+	const char *s = "A Study, a lot; an new. The theory: covid-19, COVID 2019, Ketamine";
+	hl_cands c[4];
+
+	memset(hit, 0, sizeof hit);
+	hl_trigger_index_scan(ix, s, strlen(s), hit);
+	CHECK(hit[0] == (1 | 2 | 4 | 8), "every key somewhere, got %llx", (unsigned long long)hit[0]);
+	memset(hit, 0, sizeof hit);
+	hl_trigger_index_scan(ix, "a lot, an new, theory", 21, hit);
+	CHECK(hit[0] == 0, "no key holds in \"a lot, an new, theory\", got %llx", (unsigned long long)hit[0]);
+	/* candidates: the range ends before the next token, which is still read */
+	memset(c, 0, sizeof c);
+	memset(hit, 0, sizeof hit);
+	hl_trigger_index_scan_at(ix, "x a. Study", 0, 3, 10, hit, 0, c);
+	CHECK(c[0].n == 1 && c[0].v[0] == 2, "a, then Study past the range, got %zu", c[0].n);
+	free(c[0].v);
+	/* a token that goes on past the range is not the whole token */
+	memset(c, 0, sizeof c);
+	hl_trigger_index_scan_at(ix, "the theory", 4, 7, 10, hit, 0, c);
+	CHECK(c[1].n == 0, "\"the\" in range of \"theory\" is not the token, got %zu", c[1].n);
+	free(c[1].v);
+	/* the subset keeps only what keep says */
+	sub = hl_trigger_index_subset(ix, keep);
+	memset(hit, 0, sizeof hit);
+	hl_trigger_index_scan(sub, s, strlen(s), hit);
+	CHECK(hit[0] == (1 | 4), "subset: a study and covid 19 only, got %llx", (unsigned long long)hit[0]);
+	hl_trigger_index_free(sub);
+	hl_trigger_index_free(ix);
+}
+
+/*
+ * The keys never lose a match: at every token where a regex matches (anchored), its keys
+ * put a candidate. Checked with PCRE2 itself on texts made to come close.
+ */
+static void test_keys_sound(void)
+{
+	static const char *const res[] = {
+		"\\b(?:a|one|another|(?:19|20)\\d\\d)\\s+(?:(?:new|small|peer-reviewed)\\s+){0,2}(?:study|trial)\\s+(?:has\\s+)?(?:found|shows?)\\b",
+		"\\b(?:\\d+(?:\\.\\d+)?|two|a\\s+hundred)\\s*(?:x|\xc3\x97|-?\\s*times|-?\\s*fold)\\s+(?:more|better)\\b",
+		"\\bketamine(?:[-\\s](?:assisted\\s+)?(?:therapy|infusions?))?\\s+(?:is|are)\\s+(?:now\\s+)?FDA[-\\s]approved",
+		"\\b(?:is|(?<=\\w['\xe2\x80\x99])s)\\s+\\Kthe\\b",
+		"\\bcan(?:not|'t|\xe2\x80\x99t)?\\s+(?:fail|lose)\\b",
+		"\\b(?:very\\s+)*good\\b",
+		"\\bJournal\\s+of\\s+(?-i:[A-Z])\\w+",
+	};
+	static const char *const texts[] = {
+		"A study found it. One new small study shows more; 2019 peer-reviewed trial has found it. another trial shows",
+		"It works 4x more, 3.5 times better, two-fold more and a hundred fold better, 7\xc3\x97 more; 10-times better",
+		"Ketamine is FDA approved. Ketamine-assisted therapy are now FDA-approved, ketamine infusion is FDA-approved",
+		"It's the one; that is the one; he's  the best, what\xe2\x80\x99s the use; this is theirs",
+		"You can't fail. We cannot lose; they can\xe2\x80\x99t fail, can fail, CAN lose",
+		"very very good, good, Very good indeed; verygood",
+		"the Journal of Psychiatry; JOURNAL OF Medicine; journal  of x",
+	};
+	size_t i, k, p;
+
+	for (i = 0; i < sizeof res / sizeof res[0]; i++) {
+		hl_triggers t;
+		hl_trigger_index *ix;
+		pcre2_code *re;
+		pcre2_match_data *md;
+		int ec;
+		PCRE2_SIZE off;
+		hl_start_keys_from_regex(&t, res[i]);
+		CHECK(t.known, "keys of %s are known", res[i]);
+		if (!t.known)
+			continue;
+		ix = hl_trigger_index_new(&t, 1);
+		re = pcre2_compile((PCRE2_SPTR)res[i], PCRE2_ZERO_TERMINATED,
+				   PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_ANCHORED, &ec, &off, NULL);
+		md = pcre2_match_data_create(4, NULL);
+		for (k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+			const char *s = texts[k];
+			size_t len = strlen(s), j;
+			hl_cands c = {NULL, 0, 0};
+			uint64_t hit = 0;
+			hl_trigger_index_scan_at(ix, s, 0, len, len, &hit, 0, &c);
+			for (p = 0; p < len; p++) {
+				int tok = isalnum((unsigned char)s[p]) && (p == 0 || !isalnum((unsigned char)s[p - 1]));
+				if (!tok || pcre2_match(re, (PCRE2_SPTR)s, len, p, 0, md, NULL) < 0)
+					continue;
+				for (j = 0; j < c.n && c.v[j] != p; j++)
+					;
+				CHECK(j < c.n, "%s matches at %zu of \"%s\", but no key put a candidate there", res[i], p, s);
+			}
+			free(c.v);
+		}
+		pcre2_match_data_free(md);
+		pcre2_code_free(re);
+		hl_trigger_index_free(ix);
+		hl_triggers_release(&t);
+	}
+}
+
 int main(void)
 {
 	test_pos();
@@ -281,6 +435,9 @@ int main(void)
 	test_supp();
 	test_triggers();
 	test_starts();
+	test_start_keys();
+	test_exact_index();
+	test_keys_sound();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
