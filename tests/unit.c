@@ -195,21 +195,36 @@ static void test_supp(void)
 	hl_supp_release(&sp);
 }
 
+static int cmp_word(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The words an analysis gives for re, joined by sep ("" when unknown; sorted when asked),
+ * against want. */
+static void analysed(void (*fn)(hl_triggers *, const char *), const char *what, const char *re, const char *sep,
+		     int sorted, const char *want)
+{
+	hl_triggers t;
+	char got[2048] = "";
+	size_t i;
+
+	fn(&t, re);
+	if (t.known && sorted)
+		qsort(t.words, t.n, sizeof *t.words, cmp_word);
+	for (i = 0; t.known && i < t.n; i++) {
+		if (i)
+			strcat(got, sep);
+		strncat(got, t.words[i], 100);
+	}
+	CHECK(strcmp(got, want) == 0, "%s of %s:\n  want \"%s\"\n  got  \"%s\"", what, re, want, got);
+	hl_triggers_release(&t);
+}
+
 /* Trigger words of a regex, joined by spaces ("" when the analysis gives up). */
 static void trig(const char *re, const char *want)
 {
-	hl_triggers t;
-	char got[512] = "";
-	size_t i;
-
-	hl_triggers_from_regex(&t, re);
-	for (i = 0; t.known && i < t.n; i++) {
-		if (i)
-			strcat(got, " ");
-		strncat(got, t.words[i], 100);
-	}
-	CHECK(strcmp(got, want) == 0, "triggers of %s:\n  want \"%s\"\n  got  \"%s\"", re, want, got);
-	hl_triggers_release(&t);
+	analysed(hl_triggers_from_regex, "triggers", re, " ", 0, want);
 }
 
 static void test_triggers(void)
@@ -238,18 +253,7 @@ static void test_triggers(void)
 /* Start words of a regex, joined by spaces ("" when a match could begin anywhere). */
 static void starts(const char *re, const char *want)
 {
-	hl_triggers t;
-	char got[512] = "";
-	size_t i;
-
-	hl_starts_from_regex(&t, re);
-	for (i = 0; t.known && i < t.n; i++) {
-		if (i)
-			strcat(got, " ");
-		strncat(got, t.words[i], 100);
-	}
-	CHECK(strcmp(got, want) == 0, "start words of %s:\n  want \"%s\"\n  got  \"%s\"", re, want, got);
-	hl_triggers_release(&t);
+	analysed(hl_starts_from_regex, "start words", re, " ", 0, want);
 }
 
 static void test_starts(void)
@@ -272,28 +276,10 @@ static void test_starts(void)
 	starts("\\bnew(?:\\s+york)?|\\bold", "new old");
 }
 
-static int cmp_word(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Start keys of a regex, sorted and joined by "|" ("" when unknown). */
 static void keys(const char *re, const char *want)
 {
-	hl_triggers t;
-	char got[2048] = "";
-	size_t i;
-
-	hl_start_keys_from_regex(&t, re);
-	if (t.known)
-		qsort(t.words, t.n, sizeof *t.words, cmp_word);
-	for (i = 0; t.known && i < t.n; i++) {
-		if (i)
-			strcat(got, "|");
-		strncat(got, t.words[i], 100);
-	}
-	CHECK(strcmp(got, want) == 0, "start keys of %s:\n  want \"%s\"\n  got  \"%s\"", re, want, got);
-	hl_triggers_release(&t);
+	analysed(hl_start_keys_from_regex, "start keys", re, "|", 1, want);
 }
 
 static void test_start_keys(void)
