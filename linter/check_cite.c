@@ -50,11 +50,8 @@ static const char *const re_src[] = {
 typedef struct cite {
 	pcre2_code *re[RE__N];
 	pcre2_match_data *md;
-	/* built on first use: a word of every journal name (slot 0), and the trigger words of
-	 * each study's topic (slot 1 + i for the first 63 studies; topic_always[i]: none known) */
-	hl_trigger_index *journals;
+	hl_trigger_index *journals;  /* a word of every journal name, built on first use */
 	int journals_built;
-	unsigned char *topic_always;
 } cite;
 
 void *hl_cite_init(void)
@@ -91,7 +88,6 @@ void hl_cite_free(void *p)
 		pcre2_code_free(C->re[i]);
 	pcre2_match_data_free(C->md);
 	hl_trigger_index_free(C->journals);
-	free(C->topic_always);
 	free(C);
 }
 
@@ -286,22 +282,14 @@ static hl_trigger_index *journal_words(run *R)
 {
 	cite *C = R->ck->cite;
 	const hl_kb *kb = &R->ck->rules->kb;
-	size_t nslots = 1 + (kb->nstudies < 63 ? kb->nstudies : 63);
-	hl_triggers *slots, *t;
+	hl_triggers t;
 	size_t i, v;
 
 	if (C->journals_built)
 		return C->journals;
 	C->journals_built = 1;
-	slots = hl_calloc(nslots, sizeof *slots);
-	C->topic_always = hl_calloc(kb->nstudies + 1, 1);
-	for (i = 0; i < kb->nstudies; i++) {
-		if (i + 1 < nslots && kb->studies[i].topic_src != NULL)
-			hl_triggers_from_regex(&slots[i + 1], kb->studies[i].topic_src);
-		C->topic_always[i] = !(i + 1 < nslots && slots[i + 1].known);
-	}
-	t = &slots[0];
-	t->known = 1;
+	memset(&t, 0, sizeof t);
+	t.known = 1;
 	for (i = 0; i < kb->njournals; i++)
 		for (v = 0; v <= kb->journals[i].nvariants; v++) {
 			const char *name = v == 0 ? kb->journals[i].name : kb->journals[i].variants[v - 1];
@@ -323,14 +311,12 @@ static hl_trigger_index *journal_words(run *R)
 				char *w = hl_strndup(best, bl), *q;
 				for (q = w; *q; q++)
 					*q = (char)tolower((unsigned char)*q);
-				t->words = hl_reallocarray(t->words, t->n + 1, sizeof *t->words);
-				t->words[t->n++] = w;
+				t.words = hl_reallocarray(t.words, t.n + 1, sizeof *t.words);
+				t.words[t.n++] = w;
 			}
 		}
-	C->journals = hl_trigger_index_new(slots, nslots);
-	for (i = 0; i < nslots; i++)
-		hl_triggers_release(&slots[i]);
-	free(slots);
+	C->journals = hl_trigger_index_new(&t, 1);
+	hl_triggers_release(&t);
 	return C->journals;
 }
 
@@ -344,22 +330,12 @@ static int has_digit(run *R, size_t from, size_t end)
 	return 0;
 }
 
-/* Which slots of journal_words text[from, end) holds words of: bit 0, a journal name's;
- * bit 1 + i, study i's topic's. */
-static uint64_t cite_words(run *R, size_t from, size_t end)
+static int may_name_journal(run *R, size_t from, size_t end)
 {
 	uint64_t hit = 0;
 
 	hl_trigger_index_scan(journal_words(R), T(R) + from, end - from, &hit);
-	return hit;
-}
-
-/* Could study i's topic match in a unit whose cite_words are w? */
-static int topic_may(run *R, uint64_t w, size_t i)
-{
-	const cite *C = R->ck->cite;
-
-	return C->topic_always[i] || (w >> (i + 1) & 1);
+	return hit != 0;
 }
 
 /* Every in-text citation (RE_CITE) holds "(" or "[". */
@@ -433,8 +409,7 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 	char expected[256];
 
 	/* a misattribution names a journal or a year */
-	uint64_t words = cite_words(R, from, end);
-	if (!has_digit(R, from, end) && !(words & 1))
+	if (!has_digit(R, from, end) && !may_name_journal(R, from, end))
 		return;
 	/* the author-year citations of the unit, found once */
 	size_t cites[8][3], ncites = 0, c;
@@ -454,8 +429,7 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 		int hit = 0, topic = 0;
 		size_t ms, me;
 		cursor tc, *tcur = hl_run_cursor(R, &tc, t->topic_start);
-		if (t->topic != NULL && topic_may(R, words, i) &&
-		    hl_run_next(R, tcur ? t->topic_anchored : t->topic, tcur, from, end, from, &ms, &me) > 0)
+		if (t->topic != NULL && hl_run_next(R, tcur ? t->topic_anchored : t->topic, tcur, from, end, from, &ms, &me) > 0)
 			hit = topic = 1;
 		for (c = 0; !hit && c < ncites; c++)
 			for (k = 0; k < t->nyears; k++)
