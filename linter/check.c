@@ -871,7 +871,6 @@ static size_t chunk_end(const hl_checker *ck, const hl_doc *doc, size_t b0)
  * checks need the whole text: for a document of several chunks they come first, from a
  * scan of their own words (hl_rules_split_indexes); for one of a single chunk, after its scan.
  */
-
 void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings_sink sink, void *arg)
 {
 	const hl_rules *rules = ck->rules;
@@ -886,7 +885,6 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	size_t nw = NW(ns);
 	uint64_t *hit = NULL, *bhit = NULL, *dhit = NULL, *chit = NULL;
 	size_t hit_cap = 0, bhit_cap = 0;
-	const unsigned char *keep = rules->doc_starts;
 	unsigned char *gave_up = hl_calloc(rules->n + 1, 1);
 	hl_cands *cands = NULL;
 	const pcre2_code *re;
@@ -932,9 +930,10 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			memset(hit, 0, ((s1 - s0) * nw + 1) * sizeof *hit);
 			memset(bhit, 0, ((b1 - b0) * nw + 1) * sizeof *bhit);
 			memset(chit, 0, (nw + 1) * sizeof *chit);
+			/* the whole-document checks, which read the first scan's, have run (or this
+			 * is the only chunk, and nothing has been scanned yet) */
 			for (i = 0; cands != NULL && i < rules->nstarts; i++)
-				if (whole_done || !keep[i])
-					cands[i].n = 0;
+				cands[i].n = 0;
 			for (u = s0; u < s1; u++) {
 				const hl_span *sp = &doc->sentences[u];
 				uint64_t *h = hit + (u - s0) * nw, *bh = bhit + (sp->block - b0) * nw;

@@ -1032,11 +1032,6 @@ static int setup_configs(ctx *C, joblist *L)
 	return errors;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int is_fingerprint(const char *s, size_t n)
 {
 	size_t i;
@@ -1081,7 +1076,7 @@ static int read_baseline(ctx *C, const char *path)
 		p = e + (nl != NULL);
 	}
 	hl_buf_release(&b);
-	qsort(C->baseline, C->nbaseline, sizeof *C->baseline, cmp_str);
+	qsort(C->baseline, C->nbaseline, sizeof *C->baseline, hl_cmp_strs);
 	return 0;
 }
 

@@ -130,15 +130,15 @@ static void cache_drop_keys(cache *K)
 {
 	size_t i;
 
-	for (i = 0; K != NULL && i < K->nkeys; i++) {
+	if (K == NULL)
+		return;
+	for (i = 0; i < K->nkeys; i++) {
 		free(K->keys[i].src);
 		hl_triggers_release(&K->keys[i].keys);
 	}
-	if (K != NULL) {
-		free(K->keys);
-		K->keys = NULL;
-		K->nkeys = K->keys_cap = 0;
-	}
+	free(K->keys);
+	K->keys = NULL;
+	K->nkeys = K->keys_cap = 0;
 }
 
 static void cache_free(void *p)
@@ -300,7 +300,6 @@ void hl_rules_release(hl_rules *rules)
 	kb_release(&rules->kb);
 	hl_trigger_index_free(rules->triggers);
 	split_ix_free(rules->split_ix);
-	free(rules->doc_starts);
 	cache_free(rules->compiled);
 	rules->compiled = NULL;
 	for (i = 0; i < rules->n; i++)
@@ -1795,11 +1794,6 @@ static void triggers_copy(hl_triggers *to, const hl_triggers *from)
 		to->words[k] = hl_strdup(from->words[k]);
 }
 
-static int cmp_word(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
  * Give regex src (compiled as *whole) a start slot when its start words are known: *start
  * is set, *anchored gets src compiled anchored (the JIT honours no PCRE2_ANCHORED given at
@@ -1872,7 +1866,7 @@ static void split_compile(hl_rules *rules, const hl_rule *r, hl_split *sp, hl_tr
 			}
 		}
 		if (words.n > 1) { /* each key once */
-			qsort(words.words, words.n, sizeof *words.words, cmp_word);
+			qsort(words.words, words.n, sizeof *words.words, hl_cmp_strs);
 			for (j = k = 1; k < words.n; k++)
 				if (strcmp(words.words[k], words.words[j - 1]))
 					words.words[j++] = words.words[k];
@@ -1942,7 +1936,6 @@ static void rule_starts(unsigned char *starts, const hl_rule *r)
  * the chunks, the other slots. Their indexes are made from the whole one when a long
  * document first needs them (hl_rules_split_indexes).
  */
-
 static void scan_indexes(hl_rules *rules)
 {
 	size_t n = rules->nslots + rules->nstarts, i, k;
@@ -1970,8 +1963,8 @@ static void scan_indexes(hl_rules *rules)
 	pthread_mutex_init(&sx->mu, NULL);
 	sx->keep[0] = doc;
 	sx->keep[1] = chunk;
-	rules->doc_starts = doc_starts;
 	rules->split_ix = sx;
+	free(doc_starts);
 	free(chunk_starts);
 }
 
@@ -1988,7 +1981,6 @@ void hl_rules_split_indexes(const hl_rules *rules, const hl_trigger_index **doc,
 	*chunk = sx->ix[1];
 	pthread_mutex_unlock(&sx->mu);
 }
-
 
 int hl_rules_compile(hl_rules *rules, FILE *err)
 {
@@ -2060,13 +2052,8 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			} else {
 				HL_GROW(slots, cap, nslots + 1);
 				memset(&slots[nslots], 0, sizeof slots[nslots]);
-				if (r->triggers.known) { /* a copy the index may read */
-					slots[nslots].known = 1;
-					slots[nslots].n = r->triggers.n;
-					slots[nslots].words = hl_calloc(r->triggers.n + 1, sizeof(char *));
-					for (k = 0; k < r->triggers.n; k++)
-						slots[nslots].words[k] = hl_strdup(r->triggers.words[k]);
-				}
+				if (r->triggers.known) /* a copy the index may read */
+					triggers_copy(&slots[nslots], &r->triggers);
 				nslots++;
 			}
 		}

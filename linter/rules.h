@@ -116,10 +116,7 @@ typedef struct hl_rules {
 	hl_trigger_index *triggers; /* trigger words by slot, then start words by start slot */
 	size_t nslots;      /* trigger slots: [0, nslots) in the index */
 	size_t nstarts;     /* start slots: [nslots, nslots + nstarts) in the index */
-	/* the start slots that the whole-document checks (hl_rule_whole_doc) read, per start
-	 * slot; and the index split in two by them (hl_rules_split_indexes) */
-	unsigned char *doc_starts;
-	struct hl_split_ix *split_ix;
+	struct hl_split_ix *split_ix; /* the index split in two (hl_rules_split_indexes) */
 	void *compiled;     /* regexes shared by rules, by source (rules.c) */
 	char **files;       /* names of the loaded files (owned) */
 	size_t nfiles, files_cap;

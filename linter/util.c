@@ -270,7 +270,7 @@ int hl_read_stream(FILE *fp, hl_buf *out)
 	return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
+int hl_cmp_strs(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -293,7 +293,7 @@ char **hl_dir_names(const char *dir, size_t *n)
 	}
 	closedir(d);
 	if (*n > 1)
-		qsort(names, *n, sizeof *names, cmp_names);
+		qsort(names, *n, sizeof *names, hl_cmp_strs);
 	if (names == NULL)
 		names = hl_calloc(1, sizeof *names);
 	return names;

@@ -76,6 +76,8 @@ size_t hl_edit_distance(const char *a, const char *b);
  * Returns NULL with errno set when dir cannot be read; free with hl_strs_free. */
 char **hl_dir_names(const char *dir, size_t *n);
 void hl_strs_free(char **v, size_t n);
+/* For qsort and bsearch: compare two strings given as pointers to char *. */
+int hl_cmp_strs(const void *a, const void *b);
 /* dir "/" name into b (b is cleared first). */
 void hl_path_join(hl_buf *b, const char *dir, const char *name);
 
