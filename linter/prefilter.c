@@ -342,16 +342,16 @@ static res parse_seq(parser *P, int ws)
 			strs_free(&g.set);
 			break;
 		}
-		if (a == A_LOOK && g.known) /* what a lookaround asserts is in the text too */
+		quantifier(P, &min, &max); /* an assertion may be quantified too: optional with min 0 */
+		if (a == A_LOOK && g.known && min >= 1) /* what a lookaround asserts is in the text too */
 			consider(&r, &g.set);
 		if (a == A_LOOK || a == A_ZERO) {
 			strs_free(&g.set);
 			continue;
 		}
-		quantifier(P, &min, &max);
 		if (a == A_BOUND) {
 			END_RUN();
-			ws = sep = 1;
+			ws = sep = min >= 1;
 			continue;
 		}
 		if (a == A_LIT && isalnum((unsigned char)c) && min >= 1) {
@@ -544,7 +544,8 @@ static fres first_seq(parser *P, int bound)
 		if (done)
 			continue;
 		if (a == A_BOUND) {
-			bound = 1;
+			if (min >= 1) /* "\b?" asserts nothing */
+				bound = 1;
 			continue;
 		}
 		if (a == A_LIT && isalnum((unsigned char)c) && bound) { /* an optional first letter */
@@ -790,16 +791,11 @@ static kseq kparse_seq(parser *P)
 			if (P->bad)
 				break;
 		}
-		if (type == K_ZERO || type == K_BOUND) {
-			min = max = 1;
-			if (s[P->i] == '?' || s[P->i] == '*' || s[P->i] == '+' || s[P->i] == '{')
-				quantifier(P, &min, &max); /* a quantified assertion is still zero-width */
-			kalt_free(g);
-			kseq_add(&q, type, 0, 1, 1, NULL);
-			continue;
-		}
 		quantifier(P, &min, &max);
-		kseq_add(&q, type, c, min, max, g);
+		if (type == K_ZERO || type == K_BOUND) /* zero-width; "\b?" asserts nothing */
+			kseq_add(&q, type == K_BOUND && min >= 1 ? K_BOUND : K_ZERO, 0, 1, 1, NULL);
+		else
+			kseq_add(&q, type, c, min, max, g);
 	}
 	return q;
 }

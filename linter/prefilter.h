@@ -34,8 +34,8 @@ void hl_starts_from_regex(hl_triggers *t, const char *re);
  * Start keys: the start words made narrower by what follows them. Each key is "w" (the token
  * begins with w), "w " (the token is w) or "w x" (the token is w and the next token begins
  * with x); a match of re begins at a token that one of them describes. The index takes keys
- * where it takes words. Unknown where the start words are, or where the pattern is too
- * tangled to follow.
+ * where it takes words. Unknown where the start words are; where the pattern is too
+ * tangled to follow, the keys are the start words themselves.
  */
 void hl_start_keys_from_regex(hl_triggers *t, const char *re);
 void hl_triggers_release(hl_triggers *t);

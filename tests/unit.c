@@ -195,11 +195,6 @@ static void test_supp(void)
 	hl_supp_release(&sp);
 }
 
-static int cmp_word(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The words an analysis gives for re, joined by sep ("" when unknown; sorted when asked),
  * against want. */
 static void analysed(void (*fn)(hl_triggers *, const char *), const char *what, const char *re, const char *sep,
@@ -211,7 +206,7 @@ static void analysed(void (*fn)(hl_triggers *, const char *), const char *what, 
 
 	fn(&t, re);
 	if (t.known && sorted)
-		qsort(t.words, t.n, sizeof *t.words, cmp_word);
+		qsort(t.words, t.n, sizeof *t.words, hl_cmp_strs);
 	for (i = 0; t.known && i < t.n; i++) {
 		if (i)
 			strcat(got, sep);
@@ -248,6 +243,9 @@ static void test_triggers(void)
 	trig("\\b\\1", "");                        /* back-references: give up */
 	trig("\\b\\x41BC\\b", "abc");              /* \\xhh of a letter is that letter */
 	trig("\\bcan\\x{2019}t\\s+fail", "fail");          /* the most selective word */
+	/* an optional assertion asserts nothing: "xfoo" matches */
+	trig("\\bx\\b?foo", "x");
+	trig("\\bis(?=\\s+conducted)?", "is");
 }
 
 /* Start words of a regex, joined by spaces ("" when a match could begin anywhere). */
@@ -274,6 +272,7 @@ static void test_starts(void)
 	starts("(?x)\\b foo", "");                   /* extended mode is not read */
 	starts("\\b(?:one|(?:two|three))\\b", "one two three");
 	starts("\\bnew(?:\\s+york)?|\\bold", "new old");
+	starts("\\b?foo", "");                      /* an optional \b: may begin inside a token */
 }
 
 /* Start keys of a regex, sorted and joined by "|" ("" when unknown). */
@@ -307,6 +306,8 @@ static void test_start_keys(void)
 	keys("\\bsupercalifragilistic\\s+expialidocious", "supercalifragilistic expialidocio"); /* 12 letters */
 	keys("\\b(?:foo)?", "");                                  /* may match empty */
 	keys("(?x)\\b foo", "");
+	keys("\\b?foo", "");
+	keys("\\bfoo\\b?bar", "foobar");                       /* "foobar" is one token */
 }
 
 /* Whole-token keys in the index: the token must end there, and the next begin as given,
