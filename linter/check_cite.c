@@ -322,12 +322,7 @@ static hl_trigger_index *journal_words(run *R)
 
 static int has_digit(run *R, size_t from, size_t end)
 {
-	size_t i;
-
-	for (i = from; i < end; i++)
-		if (isdigit((unsigned char)T(R)[i]))
-			return 1;
-	return 0;
+	return hl_has_digit(T(R) + from, end - from);
 }
 
 static int may_name_journal(run *R, size_t from, size_t end)

@@ -211,17 +211,52 @@ size_t hl_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS (ONES * 0x80)
+
+/* Eight bytes from p, in any alignment. */
+static uint64_t load8(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
 size_t hl_utf8_count(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, count = 0, l;
 
 	while (i < n) {
+		if (n - i >= 8 && (load8(p + i) & HIGHS) == 0) { /* eight ASCII characters */
+			i += 8;
+			count += 8;
+			continue;
+		}
 		l = hl_utf8_len(p + i, n - i);
 		i += l ? l : 1;
 		count++;
 	}
 	return count;
+}
+
+int hl_has_digit(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	/* eight bytes at a time: with the top bit of each byte cleared, adding 0x50 carries
+	 * into it from 0x30 up, adding 0x46 from 0x3a up, and no sum leaves its byte */
+	for (; n - i >= 8; i += 8) {
+		uint64_t w = load8(p + i), low = w & ~HIGHS;
+		if (((low + ONES * 0x50) & ~(low + ONES * 0x46) & ~w & HIGHS) != 0)
+			return 1;
+	}
+	for (; i < n; i++)
+		if ((unsigned)(p[i] - '0') < 10u)
+			return 1;
+	return 0;
 }
 
 size_t hl_edit_distance(const char *a, const char *b)

@@ -68,6 +68,8 @@ void hl_buf_release(hl_buf *b);
 size_t hl_utf8_len(const unsigned char *s, size_t n);
 /* Number of characters (code points) in s[0..n), counting each invalid byte as one. */
 size_t hl_utf8_count(const char *s, size_t n);
+/* Does s[0, n) hold an ASCII digit? */
+int hl_has_digit(const char *s, size_t n);
 
 /* Levenshtein distance, for "did you mean" hints. */
 size_t hl_edit_distance(const char *a, const char *b);

@@ -412,9 +412,38 @@ static void test_keys_sound(void)
 	}
 }
 
+/* The word-at-a-time paths against a byte-at-a-time count, at every offset and length. */
+static void test_bytes(void)
+{
+	static const char text[] = "Ab 9 caf\xC3\xA9 /:@ \xE2\x80\x9C" "0\xE2\x80\x9D xyz\xFF 0123456789 ~`'{\x7F";
+	size_t n = sizeof text - 1, i, j, k;
+
+	for (i = 0; i <= n; i++)
+		for (j = i; j <= n; j++) {
+			int digit = 0;
+			size_t count = 0, l;
+			for (k = i; k < j; k++)
+				digit |= text[k] >= '0' && text[k] <= '9';
+			for (k = i; k < j; k += l ? l : 1, count++)
+				l = hl_utf8_len((const unsigned char *)text + k, j - k);
+			CHECK(hl_has_digit(text + i, j - i) == digit, "digit in [%zu, %zu)", i, j);
+			CHECK(hl_utf8_count(text + i, j - i) == count, "count of [%zu, %zu)", i, j);
+		}
+	for (i = 0; i < 256; i++) { /* each byte value, at each place in a word */
+		char w[16];
+		memset(w, 'a', sizeof w);
+		for (k = 0; k < 8; k++) {
+			w[k] = (char)i;
+			CHECK(hl_has_digit(w, sizeof w) == (i >= '0' && i <= '9'), "byte %zu at %zu", i, k);
+			w[k] = 'a';
+		}
+	}
+}
+
 int main(void)
 {
 	test_pos();
+	test_bytes();
 	test_segment();
 	test_text_runs();
 	test_trigger_index();
