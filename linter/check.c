@@ -567,6 +567,32 @@ static void check_require(run *R, cursor *when)
 #define NW(n) (((n) + 63) / 64)
 #define HIT(h, i) ((h)[(i) / 64] >> ((i) % 64) & 1)
 
+/* Where rule r's slot bits lie in a scope's hits: word w, bits m[0] there and m[1] in the
+ * next word; both masks 0 when the rule runs whatever the hits (see may_run). */
+typedef struct slot_bits {
+	size_t w;
+	uint64_t m[2];
+} slot_bits;
+
+static slot_bits rule_bits(const hl_rule *r)
+{
+	slot_bits b = {r->slot / 64, {0, 0}};
+	size_t k = r->slot % 64, n = r->nslots;
+
+	if (!r->triggers.known || r->always != 0)
+		return b;
+	b.m[0] = (n >= 64 ? ~0ULL : (1ULL << n) - 1) << k;
+	if (k > 0 && k + n > 64)
+		b.m[1] = ((1ULL << (k + n - 64)) - 1);
+	return b;
+}
+
+/* Can pick find a regex to run in a scope whose hits are h? A quick test before it. */
+static inline int may_run(const slot_bits *b, const uint64_t *h)
+{
+	return (b->m[0] | b->m[1]) == 0 || (h[b->w] & b->m[0]) != 0 || (b->m[1] != 0 && (h[b->w + 1] & b->m[1]) != 0);
+}
+
 /* The regex to run for pattern or swap rule ri in a scope whose slot hits are h (NULL: no
  * prefilter), anchored or not, or NULL when no trigger of the rule is there. */
 static const pcre2_code *pick(hl_checker *ck, size_t ri, const uint64_t *h, int anchored)
@@ -955,6 +981,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 		for (i = 0; i < rules->n; i++) {
 			const hl_rule *r = &rules->v[i];
 			cursor c0, *cur;
+			slot_bits sb;
 			if (!runs(ck, only, i) || hl_rule_whole_doc(r) || gave_up[i])
 				continue;
 			R.rule = r;
@@ -963,10 +990,13 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			cur = hl_run_cursor(&R, &c0, r->start);
 			if (pick(ck, i, chit, cur != NULL) == NULL)
 				continue;
+			sb = rule_bits(r);
 			if (r->scope == HL_SCOPE_SENTENCE) {
 				for (u = s0; u < s1 && !R.limit_hit; u++) {
 					const hl_span *sp = &doc->sentences[u];
 					size_t uend = sp->end;
+					if (hit != NULL && !may_run(&sb, hit + (u - s0) * nw))
+						continue;
 					if ((re = pick(ck, i, hit ? hit + (u - s0) * nw : NULL, cur != NULL)) == NULL)
 						continue;
 					if (r->unless_next && u + 1 < doc->nsentences && doc->sentences[u + 1].block == sp->block)
@@ -975,7 +1005,8 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 				}
 			} else {
 				for (u = b0; u < b1 && !R.limit_hit; u++)
-					if ((re = pick(ck, i, bhit ? bhit + (u - b0) * nw : NULL, cur != NULL)) != NULL)
+					if ((bhit == NULL || may_run(&sb, bhit + (u - b0) * nw)) &&
+					    (re = pick(ck, i, bhit ? bhit + (u - b0) * nw : NULL, cur != NULL)) != NULL)
 						check_unit(&R, re, cur, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
 			}
 			gave_up[i] = (unsigned char)R.limit_hit; /* one report of a limit per rule and file */
