@@ -1186,6 +1186,10 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 	memset(&C, 0, sizeof C);
 	C.out = out;
 	C.err = err;
+	{
+		const char *simd = getenv("HYPELINT_SIMD");
+		hl_simd = !(simd != NULL && !strcmp(simd, "0"));
+	}
 	hl_rules_init(&C.rules);
 	rc = parse_args(&C, argc, argv);
 	if (rc >= 0)

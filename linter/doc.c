@@ -1,6 +1,7 @@
 /* doc.c - building a document's prose and its map back to the source. */
 #include "doc.h"
 
+
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -159,6 +160,31 @@ static inline size_t space_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* 16 when the 16 bytes at u (of n) are ASCII whose white space comes one at a time and
+ * not last, each counted in *folded unless a plain space: the run of hl_doc_text goes on
+ * over them. Else 0. */
+static size_t ascii_run16(const unsigned char *u, size_t n, size_t *folded)
+{
+#if HL_SSE2
+	if (n >= 16 && hl_simd) {
+		__m128i v = _mm_loadu_si128((const __m128i *)u);
+		__m128i sp = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+		__m128i ctl = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('\t' - 1)),
+					    _mm_cmplt_epi8(v, _mm_set1_epi8('\r' + 1)));
+		unsigned ws = (unsigned)_mm_movemask_epi8(_mm_or_si128(sp, ctl));
+		if (_mm_movemask_epi8(v) != 0 || (ws & (ws >> 1)) != 0 || (ws & 0x8000) != 0)
+			return 0;
+		*folded += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(ctl));
+		return 16;
+	}
+#else
+	(void)u;
+	(void)n;
+	(void)folded;
+#endif
+	return 0;
+}
+
 void hl_doc_text(hl_doc *doc, const char *s, size_t n, size_t src_off)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -176,6 +202,11 @@ void hl_doc_text(hl_doc *doc, const char *s, size_t n, size_t src_off)
 		/* copy a run of valid characters in one go, with the single ASCII spaces between
 		 * them: each of those maps byte for byte, as flush_space would map it */
 		while (i < n) {
+			size_t step = ascii_run16(u + i, n - i, &folded);
+			if (step > 0) {
+				i += step;
+				continue;
+			}
 			if (u[i] < 0x80) {
 				if (!IS_ASPACE(u[i])) {
 					i++;

@@ -5,6 +5,7 @@
 
 #include "doc.h"
 
+
 /* Words that end with a full stop without ending the sentence. Compared without case. */
 static const char *const abbrevs[] = {
 	"dr", "mr", "mrs", "ms", "prof", "sr", "jr", "st", "vs", "cf", "fig", "figs",
@@ -90,6 +91,29 @@ static void add_sentence(hl_doc *doc, size_t start, size_t end, size_t block)
 	doc->sentences[doc->nsentences++] = (hl_span){(uint32_t)start, (uint32_t)end, (uint32_t)block};
 }
 
+/* The bytes that may end a sentence: . ! ? and the first byte of … */
+static const unsigned char may_end[256] = {['.'] = 1, ['!'] = 1, ['?'] = 1, [0xe2] = 1};
+
+/* The offset of the first byte of t[i, end) that may end a sentence, or end. */
+static size_t next_end(const unsigned char *t, size_t i, size_t end)
+{
+#if HL_SSE2
+	const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'), q = _mm_set1_epi8('?'),
+		      e2 = _mm_set1_epi8((char)0xe2);
+	for (; hl_simd && end - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(t + i));
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
+					 _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, e2)));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		if (bits != 0)
+			return i + (size_t)__builtin_ctz(bits);
+	}
+#endif
+	while (i < end && !may_end[t[i]])
+		i++;
+	return i;
+}
+
 void hl_segment_block(hl_doc *doc, size_t block)
 {
 	const unsigned char *t = (const unsigned char *)doc->text.s;
@@ -100,8 +124,7 @@ void hl_segment_block(hl_doc *doc, size_t block)
 		size_t run, l, w;
 
 		/* skip to the next byte that may end a sentence: . ! ? or the first of … */
-		while (i < end && t[i] != '.' && t[i] != '!' && t[i] != '?' && t[i] != 0xe2)
-			i++;
+		i = next_end(t, i, end);
 		if (i >= end)
 			break;
 		run = i;

@@ -211,6 +211,8 @@ size_t hl_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+int hl_simd = 1;
+
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS (ONES * 0x80)
 
@@ -229,7 +231,7 @@ size_t hl_utf8_count(const char *s, size_t n)
 	size_t i = 0, count = 0, l;
 
 	while (i < n) {
-		if (n - i >= 8 && (load8(p + i) & HIGHS) == 0) { /* eight ASCII characters */
+		if (hl_simd && n - i >= 8 && (load8(p + i) & HIGHS) == 0) { /* eight ASCII characters */
 			i += 8;
 			count += 8;
 			continue;
@@ -248,7 +250,7 @@ int hl_has_digit(const char *s, size_t n)
 
 	/* eight bytes at a time: with the top bit of each byte cleared, adding 0x50 carries
 	 * into it from 0x30 up, adding 0x46 from 0x3a up, and no sum leaves its byte */
-	for (; n - i >= 8; i += 8) {
+	for (; hl_simd && n - i >= 8; i += 8) {
 		uint64_t w = load8(p + i), low = w & ~HIGHS;
 		if (((low + ONES * 0x50) & ~(low + ONES * 0x46) & ~w & HIGHS) != 0)
 			return 1;

@@ -68,6 +68,16 @@ void hl_buf_release(hl_buf *b);
 size_t hl_utf8_len(const unsigned char *s, size_t n);
 /* Number of characters (code points) in s[0..n), counting each invalid byte as one. */
 size_t hl_utf8_count(const char *s, size_t n);
+/* Whether the word-at-a-time and vector (SSE2) paths of the text scans may run: 1 unless HYPELINT_SIMD=0 in
+ * the environment when hl_main starts; tests compare the two. Set before any thread starts. */
+extern int hl_simd;
+#if defined(__SSE2__) && !defined(HL_NO_SIMD)
+#define HL_SSE2 1
+#include <emmintrin.h>
+#else
+#define HL_SSE2 0
+#endif
+
 /* Does s[0, n) hold an ASCII digit? */
 int hl_has_digit(const char *s, size_t n);
 

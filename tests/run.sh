@@ -142,6 +142,27 @@ if want nojit; then
 	else bad "nojit: JIT and interpreter differ" "$(diff "$out/nojit.txt" "$out/jit.txt" | head -20)"; fi
 fi
 
+# the word-at-a-time and SSE2 paths of the text scans (finding runs of plain ASCII, sentence
+# ends, digits; counting characters) give what the byte-at-a-time code gives: on the samples,
+# the golden inputs, the rule examples and words of the samples strung together with every
+# kind of white space, UTF-8 and punctuation at every offset of a 16-byte block
+if want simd; then
+	examples_dir "$out/simd"
+	cat samples/* "$out/simd/examples.txt" | tr -s ' \t\n\r' '\n\n\n\n' | awk 'BEGIN {
+		srand(7); n = split(" |  | \t|\t|\n| \n\n|\r\n|\302\240| \342\200\246 |. |! |? |... |, |: \342\200\234|\342\200\235 |\303\251| 2021 | (| ) |\v|\f", sep, "|")
+	} { w[NR] = $0 } END {
+		for (i = 0; i < 40000; i++) printf "%s%s", w[int(rand() * NR) + 1], sep[int(rand() * n) + 1]
+		print ""
+	}' >"$out/simd/mixed.txt"
+	cp "$out/simd/mixed.txt" "$out/simd/mixed.md"
+	$HL --color=never -j 1 samples tests/golden "$out/simd" >"$out/simd-on.txt" 2>&1; rv=$?
+	HYPELINT_SIMD=0 $HL --color=never -j 1 samples tests/golden "$out/simd" >"$out/simd-off.txt" 2>&1; rb=$?
+	if ! grep -q 'simd/mixed\.txt:[0-9]*:[0-9]*: ' "$out/simd-on.txt" || [ "$(stat -c %s "$out/simd/mixed.txt")" -lt 100000 ]; then
+		bad "simd: the mixed text was not made or found nothing" "$(head -5 "$out/simd-on.txt")"
+	elif [ "$rv" = "$rb" ] && cmp -s "$out/simd-on.txt" "$out/simd-off.txt"; then ok
+	else bad "simd: the fast text scans and the plain ones differ" "$(diff "$out/simd-off.txt" "$out/simd-on.txt" | head -20)"; fi
+fi
+
 # a document longer than one chunk (a megabyte of paragraphs; see hl_check_doc): the
 # samples and rule examples repeated in one file of about 1.3 MB, fast path vs full scan;
 # the citation and disclaimer checks, which read the whole document, run first from a

@@ -440,10 +440,62 @@ static void test_bytes(void)
 	}
 }
 
+/* The prose, sentences and offsets of t as hl_doc reads it, with hl_simd as given. */
+static void read_doc(hl_doc *d, hl_source *src, const char *t, size_t n, int simd)
+{
+	hl_simd = simd;
+	hl_source_from_mem(src, "t", t, n);
+	hl_doc_init(d, src);
+	hl_doc_text(d, t, n, 0);
+	hl_doc_finish(d);
+	hl_simd = 1;
+}
+
+/* hl_doc_text's and the segmenter's 16-byte paths against their byte-by-byte code, on
+ * random strings of letters, every kind of white space, UTF-8, bad bytes and stops. */
+static void test_simd_doc(void)
+{
+	static const char *const parts[] = {"a", "Bc", "word", "x1", "9", " ", " ", " ", "  ", "\t", "\n", "\r\n",
+					    "\n\n", "\v", "\f", "\xC2\xA0", "\xE2\x80\xA6", "\xC3\xA9", "\xFF", ".",
+					    "!", "?", "...", "\"", ")", "Dr."};
+	unsigned long seed = 12345;
+	int round, bad = 0;
+
+	for (round = 0; round < 400 && !bad; round++) {
+		char t[1200];
+		size_t n = 0, i;
+		hl_source s1, s0;
+		hl_doc d1, d0;
+		while (n < sizeof t - 8) {
+			const char *p;
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			p = parts[(seed >> 33) % (sizeof parts / sizeof parts[0])];
+			if ((seed >> 20) % 4 != 0) /* mostly plain words and single spaces */
+				p = (seed >> 24) % 3 ? "abcdefg" + (seed >> 40) % 6 : " ";
+			memcpy(t + n, p, strlen(p));
+			n += strlen(p);
+		}
+		read_doc(&d1, &s1, t, n, 1);
+		read_doc(&d0, &s0, t, n, 0);
+		bad |= d1.text.len != d0.text.len || memcmp(d1.text.s, d0.text.s, d0.text.len) != 0;
+		bad |= d1.nsentences != d0.nsentences || d1.nblocks != d0.nblocks || d1.nanchors != d0.nanchors;
+		for (i = 0; !bad && i < d0.nsentences; i++)
+			bad |= d1.sentences[i].start != d0.sentences[i].start || d1.sentences[i].end != d0.sentences[i].end;
+		for (i = 0; !bad && i <= d0.text.len; i++)
+			bad |= hl_doc_src(&d1, i) != hl_doc_src(&d0, i) || hl_doc_src_end(&d1, i) != hl_doc_src_end(&d0, i);
+		CHECK(!bad, "round %d: the fast and plain readings differ", round);
+		hl_doc_release(&d1);
+		hl_doc_release(&d0);
+		hl_source_release(&s1);
+		hl_source_release(&s0);
+	}
+}
+
 int main(void)
 {
 	test_pos();
 	test_bytes();
+	test_simd_doc();
 	test_segment();
 	test_text_runs();
 	test_trigger_index();
