@@ -862,7 +862,7 @@ static void check_whole(run *R, const hl_rule *only, const uint64_t *dhit, strea
 		R->rule_index = i;
 		R->limit_hit = 0;
 		if (r->kind == HL_KIND_REQUIRE || r->kind == HL_KIND_CITATION) {
-			if (ck->prefilter && r->triggers.known && !HIT(dhit, r->slot))
+			if (dhit != NULL && r->triggers.known && !HIT(dhit, r->slot))
 				continue; /* no trigger word anywhere in the text */
 			if (r->kind == HL_KIND_REQUIRE)
 				check_require(R, hl_run_cursor(R, &c0, r->start));
@@ -888,6 +888,20 @@ static size_t chunk_end(const hl_checker *ck, const hl_doc *doc, size_t b0)
 	while (b1 < doc->nblocks && (b1 == b0 || doc->blocks[b1].end - doc->blocks[b0].start <= ck->chunk_bytes))
 		b1++;
 	return b1;
+}
+
+/* Does b hold the n bytes of seq (n >= 2)? Searched for by its second byte, which is rarer
+ * in text than its first. */
+static int has_seq(const hl_buf *b, const char *seq, size_t n)
+{
+	const char *p = b->s, *e = b->s + b->len;
+
+	while (p < e && (p = memchr(p, seq[1], (size_t)(e - p))) != NULL) {
+		if (p > b->s && (size_t)(e - p) >= n - 1 && memcmp(p - 1, seq, n) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
 }
 
 /*
@@ -916,6 +930,9 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	const pcre2_code *re;
 	int whole_done = 0, rises = 1;
 	const hl_trigger_index *ix = rules->triggers; /* what the chunks are scanned for */
+	/* Under caseless matching the Kelvin sign matches k and the long s matches s, but the
+	 * token scan reads them as separators: a text that holds either is checked in full */
+	int pf = ck->prefilter && !has_seq(&doc->text, "\xE2\x84\xAA", 3) && !has_seq(&doc->text, "\xC5\xBF", 2);
 
 	memset(&R, 0, sizeof R);
 	memset(&S, 0, sizeof S);
@@ -928,18 +945,18 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	 * once it is checked; else all at the end */
 	for (i = 1; i < doc->nanchors && rises; i++)
 		rises = doc->anchors[i].src >= doc->anchors[i - 1].src;
-	if (ck->prefilter) {
+	if (pf) {
 		dhit = hl_calloc(nw + 1, sizeof *dhit);
 		chit = hl_calloc(nw + 1, sizeof *chit);
 		if (doc->text.len <= UINT32_MAX) /* candidate offsets are 32-bit */
 			cands = hl_calloc(rules->nstarts + 1, sizeof *cands);
 		R.cands = cands;
 	}
-	if (!ck->prefilter || chunk_end(ck, doc, 0) < doc->nblocks) {
+	if (!pf || chunk_end(ck, doc, 0) < doc->nblocks) {
 		const hl_trigger_index *dix = NULL;
-		if (ck->prefilter)
+		if (pf)
 			hl_rules_split_indexes(rules, &dix, &ix);
-		for (u = 0; ck->prefilter && u < doc->nsentences; u++)
+		for (u = 0; pf && u < doc->nsentences; u++)
 			hl_trigger_index_scan_at(dix, doc->text.s, doc->sentences[u].start, doc->sentences[u].end,
 						 doc->text.len, dhit, ns, cands);
 		check_whole(&R, only, dhit, &S, &L);
@@ -950,7 +967,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 		/* the chunk: blocks [b0, b1), sentences [s0, s1) */
 		while (s1 < doc->nsentences && doc->sentences[s1].block < b1)
 			s1++;
-		if (ck->prefilter) {
+		if (pf) {
 			HL_GROW(hit, hit_cap, (s1 - s0) * nw + 1);
 			HL_GROW(bhit, bhit_cap, (b1 - b0) * nw + 1);
 			memset(hit, 0, ((s1 - s0) * nw + 1) * sizeof *hit);
@@ -972,7 +989,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			}
 		}
 		if (!whole_done) { /* the only chunk: its scan was the whole text's */
-			for (i = 0; ck->prefilter && i < nw; i++)
+			for (i = 0; pf && i < nw; i++)
 				dhit[i] = chit[i];
 			check_whole(&R, only, dhit, &S, &L);
 			whole_done = 1;
