@@ -394,6 +394,16 @@ cursor *hl_run_cursor(run *R, cursor *cur, size_t start)
 	return cur;
 }
 
+int hl_run_may_hold(run *R, size_t start, size_t from, size_t end)
+{
+	cursor c, *cur = hl_run_cursor(R, &c, start);
+
+	if (cur == NULL)
+		return 1;
+	seek(cur, from);
+	return cur->i < cur->c->n && cur->c->v[cur->i] < end;
+}
+
 int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t end, size_t at, size_t *ms,
 		size_t *me)
 {

@@ -47,6 +47,9 @@ typedef struct cursor {
 /* A cursor over the candidates of start slot start - 1, or NULL when they are not known
  * (no prefilter, or a regex that may begin anywhere: start 0). */
 cursor *hl_run_cursor(run *R, cursor *cur, size_t start);
+/* Can start slot start - 1 be in text[from, end): 0 when its candidates are known and none
+ * lies there, else 1. */
+int hl_run_may_hold(run *R, size_t start, size_t from, size_t end);
 /* The first match of re in text[from, end) that begins at `at` or later, as hl_run_match;
  * with a cursor, re is the anchored copy, tried only at the cursor's candidates. */
 int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t end, size_t at, size_t *ms,

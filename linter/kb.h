@@ -42,6 +42,12 @@ typedef struct hl_study {
 	char *topic_src;     /* the regex topic was compiled from */
 	size_t topic_start;  /* 1 + its start slot (hl_rules), or 0; then topic compiled anchored */
 	const pcre2_code *topic_anchored; /* owned by the rules' cache */
+	char **topic_items;  /* the topic patterns, sets expanded, one a regex */
+	size_t ntopic_items;
+	/* 1 + the start slots of words that every topic match holds, one of each (0 to
+	 * HL_NEEDS of them): a text without one cannot match */
+	size_t need[4];
+	size_t nneed;
 	const char *file;
 	unsigned long line, col;
 } hl_study;

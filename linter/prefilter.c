@@ -21,10 +21,15 @@ typedef struct res {
 	int ends_sep;   /* every way through it ends right after a separator */
 } res;
 
+typedef struct strs_list strs_list;
+
 typedef struct parser {
 	const char *s;
 	size_t i;
 	int bad;
+	int depth;       /* of groups around the place parsed */
+	int top_alt;     /* an alternation at depth 0 was seen */
+	strs_list *all;  /* when not NULL: every set the top-level sequence requires */
 } parser;
 
 static void strs_add(strs *t, const char *w, size_t n)
@@ -45,6 +50,25 @@ static void strs_free(strs *t)
 }
 
 static res parse_alt(parser *P, int ws);
+
+struct strs_list {
+	strs *v;
+	size_t n, cap;
+};
+
+/* Note set as required by the whole pattern when it comes from its top-level sequence. */
+static void collect(parser *P, const strs *set)
+{
+	strs copy = {NULL, 0, 0};
+	size_t k;
+
+	if (P->all == NULL || P->depth != 0 || set->n == 0)
+		return;
+	for (k = 0; k < set->n; k++)
+		strs_add(&copy, set->v[k], strlen(set->v[k]));
+	HL_GROW(P->all->v, P->all->cap, P->all->n + 1);
+	P->all->v[P->all->n++] = copy;
+}
 
 /* How selective a trigger set is: its shortest word, longer is rarer (digits count as 2). */
 static size_t score(const strs *t)
@@ -296,7 +320,9 @@ static enum atom atom(parser *P, char *c, res *group, int ws)
 		int look = open_group(P);
 		if (look < 0)
 			return A_ZERO;
+		P->depth++;
 		*group = parse_alt(P, look ? 0 : ws);
+		P->depth--;
 		if (s[P->i] != ')') {
 			P->bad = 1;
 			return A_ZERO;
@@ -326,6 +352,7 @@ static res parse_seq(parser *P, int ws)
 		if (rn > 0 && run_ws) {                         \
 			strs c_ = {NULL, 0, 0};                  \
 			strs_add(&c_, run, rn);                  \
+			collect(P, &c_);                         \
 			consider(&r, &c_);                       \
 			strs_free(&c_);                          \
 		}                                              \
@@ -343,8 +370,10 @@ static res parse_seq(parser *P, int ws)
 			break;
 		}
 		quantifier(P, &min, &max); /* an assertion may be quantified too: optional with min 0 */
-		if (a == A_LOOK && g.known && min >= 1) /* what a lookaround asserts is in the text too */
+		if (a == A_LOOK && g.known && min >= 1) { /* what a lookaround asserts is in the text too */
+			collect(P, &g.set);
 			consider(&r, &g.set);
+		}
 		if (a == A_LOOK || a == A_ZERO) {
 			strs_free(&g.set);
 			continue;
@@ -381,14 +410,17 @@ static res parse_seq(parser *P, int ws)
 			if (min >= 1 && ws) {
 				strs c2 = {NULL, 0, 0};
 				strs_add(&c2, "#", 1);
+				collect(P, &c2);
 				consider(&r, &c2);
 				strs_free(&c2);
 			}
 			ws = sep = 0;
 			break;
 		case A_GROUP:
-			if (min >= 1 && g.known)
+			if (min >= 1 && g.known) {
+				collect(P, &g.set);
 				consider(&r, &g.set);
+			}
 			ws = sep = (min >= 1 ? g.ends_sep : (ws && g.ends_sep));
 			break;
 		default:
@@ -429,6 +461,8 @@ static res parse_alt(parser *P, int ws)
 		join_branch(&acc.known, &acc.set, b.known, &b.set);
 		if (P->s[P->i] != '|' || P->bad)
 			break;
+		if (P->depth == 0)
+			P->top_alt = 1;
 		P->i++;
 	}
 	if (!acc.known)
@@ -451,10 +485,31 @@ static void give(hl_triggers *t, strs *set, int ok)
 
 void hl_triggers_from_regex(hl_triggers *t, const char *re)
 {
-	parser P = {re, 0, 0};
+	parser P = {re, 0, 0, 0, 0, NULL};
 	res r = parse_alt(&P, 0);
 
 	give(t, &r.set, !P.bad && P.s[P.i] == '\0' && r.known);
+}
+
+void hl_trigger_sets_from_regex(const char *re, hl_triggers **sets, size_t *n)
+{
+	strs_list all = {NULL, 0, 0};
+	parser P = {re, 0, 0, 0, 0, &all};
+	res r = parse_alt(&P, 0);
+	size_t k;
+
+	strs_free(&r.set);
+	*sets = NULL;
+	*n = 0;
+	if (!P.bad && P.s[P.i] == '\0' && !P.top_alt && all.n > 0) {
+		*sets = hl_calloc(all.n, sizeof **sets);
+		for (k = 0; k < all.n; k++)
+			give(&(*sets)[k], &all.v[k], 1);
+		*n = all.n;
+	} else
+		for (k = 0; k < all.n; k++)
+			strs_free(&all.v[k]);
+	free(all.v);
 }
 
 /* ---- start words: what a match must begin with ---- */
@@ -579,6 +634,8 @@ static fres first_alt(parser *P, int bound)
 		join_branch(&acc.known, &acc.set, b.known, &b.set);
 		if (P->s[P->i] != '|' || P->bad)
 			break;
+		if (P->depth == 0)
+			P->top_alt = 1;
 		P->i++;
 	}
 	if (!acc.known)
@@ -588,7 +645,7 @@ static fres first_alt(parser *P, int bound)
 
 void hl_starts_from_regex(hl_triggers *t, const char *re)
 {
-	parser P = {re, 0, 0};
+	parser P = {re, 0, 0, 0, 0, NULL};
 	fres r = first_alt(&P, 0);
 
 	give(t, &r.set, !P.bad && P.s[P.i] == '\0' && r.known && !r.nullable && r.set.n > 0);
@@ -999,7 +1056,7 @@ static void kwalk_seq(kwalk *W, const kseq *q, size_t i, const kcont *k, kstate 
 
 void hl_start_keys_from_regex(hl_triggers *t, const char *re)
 {
-	parser P = {re, 0, 0};
+	parser P = {re, 0, 0, 0, 0, NULL};
 	kalt *a = kparse_alt(&P);
 	kwalk W = {NULL, 0, 0, 0, 0};
 	kstate st;

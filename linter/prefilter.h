@@ -24,6 +24,12 @@ typedef struct hl_triggers {
 /* Analyse regex source re (as compiled, case-insensitive). */
 void hl_triggers_from_regex(hl_triggers *t, const char *re);
 /*
+ * Every trigger set that re requires: a match holds a word of each (*sets, *n of them;
+ * each known). None (*n 0) when the analysis gives up or re is an alternation at its top
+ * level. Free each with hl_triggers_release, then the array.
+ */
+void hl_trigger_sets_from_regex(const char *re, hl_triggers **sets, size_t *n);
+/*
  * Start words: the words one of which every match of re begins with, at the start of a
  * token (it follows a \b). Where they are known, a regex need only be tried, anchored,
  * at the tokens they start, instead of at every place of a text. Unknown (t->known 0)

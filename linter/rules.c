@@ -261,6 +261,7 @@ static void kb_release(hl_kb *kb)
 		free(t->source);
 		pcre2_code_free(t->topic);
 		free(t->topic_src);
+		hl_strs_free(t->topic_items, t->ntopic_items);
 	}
 	free(kb->studies);
 	pcre2_code_free(kb->journal_re);
@@ -1696,7 +1697,8 @@ static void kb_resolve(compiler *C)
 			memset(&fake, 0, sizeof fake);
 			fake.id = t->id ? t->id : "?";
 			fake.loc.file = t->file;
-			t->topic = compile_list(C, &fake, &st->topics[i], 0, NULL, &t->topic_src, NULL, NULL, NULL);
+			t->topic = compile_list(C, &fake, &st->topics[i], 0, NULL, &t->topic_src, &t->topic_items,
+						&t->ntopic_items, NULL);
 		}
 	}
 	/* every journal name, longest first, case-sensitive; and the set @journal for rules */
@@ -1816,6 +1818,85 @@ static void add_start(hl_rules *rules, hl_triggers **slots, size_t *cap, size_t 
 	}
 	hl_triggers_release(&(*slots)[*nslots]);
 	jit(whole);
+}
+
+/* Do sets a and b share a word? */
+static int sets_meet(const hl_triggers *a, const hl_triggers *b)
+{
+	size_t i, k;
+
+	for (i = 0; i < a->n; i++)
+		for (k = 0; k < b->n; k++)
+			if (!strcmp(a->words[i], b->words[k]))
+				return 1;
+	return 0;
+}
+
+/*
+ * The need slots of study t (hl_study.need): the start slot of the topic finds where a
+ * match may begin, and most of those places ("psilocybin") hold no match; a match of a
+ * pattern such as "psilocybin ... escitalopram" also needs the second word. For each word
+ * set that the first topic pattern requires, the union of it and one set that each other
+ * pattern requires (one that shares a word with it when there is one) is needed by every
+ * match of any of them. Those sets that the start slot's own words do not already give
+ * become slots of their own, so that the topic regex runs only in a unit that holds one
+ * word of each.
+ */
+static void topic_needs(hl_rules *rules, hl_study *t, hl_triggers **slots, size_t *cap, size_t *nslots)
+{
+	hl_triggers **per = hl_calloc(t->ntopic_items, sizeof *per), starts;
+	size_t *nper = hl_calloc(t->ntopic_items, sizeof *nper), i, k, j, m;
+
+	hl_starts_from_regex(&starts, t->topic_src);
+	for (i = 0; i < t->ntopic_items; i++) {
+		hl_trigger_sets_from_regex(t->topic_items[i], &per[i], &nper[i]);
+		if (nper[i] == 0)
+			goto done; /* a pattern without a known set: nothing is needed of all */
+	}
+	for (k = 0; k < nper[0] && t->nneed < sizeof t->need / sizeof t->need[0]; k++) {
+		hl_triggers need;
+		memset(&need, 0, sizeof need);
+		need.known = 1;
+		for (i = 0; i < t->ntopic_items; i++) {
+			const hl_triggers *pick = i == 0 ? &per[0][k] : &per[i][0];
+			for (j = 0; i > 0 && j < nper[i]; j++)
+				if (sets_meet(&per[0][k], &per[i][j])) {
+					pick = &per[i][j];
+					break;
+				}
+			for (j = 0; j < pick->n; j++) {
+				for (m = 0; m < need.n && strcmp(need.words[m], pick->words[j]); m++)
+					;
+				if (m == need.n) {
+					need.words = hl_reallocarray(need.words, need.n + 1, sizeof *need.words);
+					need.words[need.n++] = hl_strdup(pick->words[j]);
+				}
+			}
+		}
+		/* a set the start words already cover (every start word is one of it) adds nothing */
+		for (j = 0; starts.known && j < starts.n; j++) {
+			for (m = 0; m < need.n && strcmp(need.words[m], starts.words[j]); m++)
+				;
+			if (m == need.n)
+				break;
+		}
+		if (starts.known && j == starts.n) {
+			hl_triggers_release(&need);
+			continue;
+		}
+		HL_GROW(*slots, *cap, *nslots + 1);
+		(*slots)[*nslots] = need;
+		t->need[t->nneed++] = ++*nslots - rules->nslots;
+	}
+done:
+	for (i = 0; i < t->ntopic_items; i++) {
+		for (k = 0; k < nper[i]; k++)
+			hl_triggers_release(&per[i][k]);
+		free(per[i]);
+	}
+	free(per);
+	free(nper);
+	hl_triggers_release(&starts);
 }
 
 /* No parts after all: the whole regex runs. */
@@ -1953,9 +2034,13 @@ static void scan_indexes(hl_rules *rules)
 	}
 	if (rules->kb.journal_start)
 		doc_starts[rules->kb.journal_start - 1] = 1;
-	for (i = 0; i < rules->kb.nstudies; i++)
-		if (rules->kb.studies[i].topic_start)
-			doc_starts[rules->kb.studies[i].topic_start - 1] = 1;
+	for (i = 0; i < rules->kb.nstudies; i++) {
+		const hl_study *t = &rules->kb.studies[i];
+		if (t->topic_start)
+			doc_starts[t->topic_start - 1] = 1;
+		for (k = 0; k < t->nneed; k++)
+			doc_starts[t->need[k] - 1] = 1;
+	}
 	for (i = 0; i < rules->nstarts; i++) {
 		doc[rules->nslots + i] = doc_starts[i];
 		chunk[rules->nslots + i] = chunk_starts[i];
@@ -2086,6 +2171,8 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			if (t->topic_src != NULL)
 				add_start(rules, &slots, &cap, &nslots, t->topic_src, 1, t->topic, &t->topic_start,
 					  &t->topic_anchored);
+			if (t->topic_start)
+				topic_needs(rules, t, &slots, &cap, &nslots);
 		}
 		cache_drop_keys(rules->compiled);
 		rules->nstarts = nslots - rules->nslots;

@@ -248,6 +248,44 @@ static void test_triggers(void)
 	trig("\\bis(?=\\s+conducted)?", "is");
 }
 
+/* Every word set a regex requires, each as its words joined by commas, the sets by " & ". */
+static void sets(const char *re, const char *want)
+{
+	hl_triggers *v;
+	size_t n, k, j;
+	char got[512] = "";
+
+	hl_trigger_sets_from_regex(re, &v, &n);
+	for (k = 0; k < n; k++) {
+		CHECK(v[k].known, "%s: set %zu unknown", re, k);
+		if (k > 0)
+			strcat(got, " & ");
+		for (j = 0; j < v[k].n; j++) {
+			if (j > 0)
+				strcat(got, ",");
+			strncat(got, v[k].words[j], sizeof got - strlen(got) - 1);
+		}
+		hl_triggers_release(&v[k]);
+	}
+	free(v);
+	CHECK(strcmp(got, want) == 0, "sets of %s: want \"%s\", got \"%s\"", re, want, got);
+}
+
+static void test_trigger_sets(void)
+{
+	sets("\\bpsilocybin\\b[^.;]{0,80}\\b(?:escitalopram|Lexapro)\\b", "psilocybin & escitalopram,lexapro");
+	sets("\\bCOMP360\\b", "comp360");
+	sets("\\b\\d+\\s?%\\s+of", "# & of");
+	sets("\\bfoo(?=\\s+bar)", "bar & foo");
+	/* a set inside a group holds only where the group must match: not the whole pattern's */
+	sets("\\ba\\s+(?:\\bb\\s+\\bc|\\bd)", "a & b,d");
+	sets("\\ba\\s+(?:\\bb\\s+\\bc)?", "a");
+	/* at its top an alternation needs none of its branches' sets */
+	sets("\\bfoo\\b|\\bbar\\b", "");
+	sets("\\bx?yz\\b", "");
+	sets("\\b\\1", "");
+}
+
 /* Start words of a regex, joined by spaces ("" when a match could begin anywhere). */
 static void starts(const char *re, const char *want)
 {
@@ -502,6 +540,7 @@ int main(void)
 	test_map();
 	test_supp();
 	test_triggers();
+	test_trigger_sets();
 	test_starts();
 	test_start_keys();
 	test_exact_index();
