@@ -17,7 +17,7 @@ enum {
 	RE_VOLPAGES, RE__N
 };
 
-#define NAME "(?-i:[A-Z])[\\p{L}'\\x{2019}-]+"
+#define NAME "(?-i:[A-Z])[\\p{L}'\\x{2019}-]++"
 #define PUB_VERB \
 	"\\b(?:published|appeared|appearing|reported|released|printed)\\s+(?:in|by)\\s+(?:the\\s+(?:journal\\s+)?)?((?-i:[A-Z])[\\p{L}&'.-]*(?:\\s+(?:of|in|for|and|&|(?-i:[A-Z])[\\p{L}&'.-]*))*)"
 #define PUB_JOURNAL \
@@ -404,11 +404,12 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 	char expected[256];
 
 	/* a misattribution names a journal or a year */
-	if (!has_digit(R, from, end) && !may_name_journal(R, from, end))
+	int digit = has_digit(R, from, end);
+	if (!digit && !may_name_journal(R, from, end))
 		return;
 	/* the author-year citations of the unit, found once */
 	size_t cites[8][3], ncites = 0, c;
-	int bracket = may_cite(R, from, end);
+	int bracket = digit && may_cite(R, from, end); /* an author-year citation holds a year */
 	for (at = from; bracket && ncites < 8 && cm(R, C->re[RE_CITE], from, end, at, ov); at = ov[1]) {
 		size_t s = ov[2] != (size_t)-1 ? ov[2] : ov[6], e = ov[2] != (size_t)-1 ? ov[3] : ov[7];
 		size_t y = ov[2] != (size_t)-1 ? ov[4] : ov[8];
