@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Tests can make the n-th allocation fail (see HYPELINT_FAIL_ALLOC in tests/). */
 static _Atomic long fail_countdown = -1;
@@ -292,18 +293,30 @@ size_t hl_edit_distance(const char *a, const char *b)
 
 int hl_read_stream(FILE *fp, hl_buf *out)
 {
-	char chunk[65536];
+	struct stat st;
 	size_t n;
 
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		hl_buf_add(out, chunk, n);
+	/* a regular file is read straight into a buffer of its size (and one byte more, to
+	 * see its end), not copied through a smaller one */
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size < SIZE_MAX / 4)
+		hl_buf_grow(out, (size_t)st.st_size + 1);
+	for (;;) {
+		if (out->cap - out->len < 2)
+			hl_buf_grow(out, 65536);
+		n = fread(out->s + out->len, 1, out->cap - out->len - 1, fp);
+		if (n == 0)
+			break;
+		out->len += n;
+	}
 	if (ferror(fp)) {
 		if (errno == 0)
 			errno = EIO;
 		return -1;
 	}
 	if (out->s == NULL)
-		hl_buf_grow(out, 0), out->s[0] = '\0';
+		hl_buf_grow(out, 0);
+	out->s[out->len] = '\0';
 	return 0;
 }
 
