@@ -1,6 +1,7 @@
 /* extract_html.c - the prose of an HTML page via libxml2, aligned back to the source bytes. */
 #include <ctype.h>
 #include <libxml/HTMLparser.h>
+#include <pthread.h>
 #include <libxml/parserInternals.h>
 #include <string.h>
 #include <strings.h>
@@ -66,14 +67,39 @@ static const struct {
 	{"center", CAT_BLOCK, HL_BLOCK_PARA}, {"menu", CAT_BLOCK, HL_BLOCK_PARA},
 };
 
+#define NELEM (sizeof elements / sizeof elements[0])
+#define NAME_MAX_LEN 15
+
+/* elements by first letter and length: 1 + the index of the first, each chained to the
+ * next of its kind (built once) */
+static unsigned char by_shape[26][NAME_MAX_LEN + 1], chain[NELEM];
+static pthread_once_t shapes_once = PTHREAD_ONCE_INIT;
+
+static void index_shapes(void)
+{
+	size_t i = NELEM;
+
+	while (i-- > 0) { /* from the end, so that each chain keeps the table's order */
+		const char *n = elements[i].name;
+		unsigned char *head = &by_shape[n[0] - 'a'][strlen(n)];
+		chain[i] = *head;
+		*head = (unsigned char)(i + 1);
+	}
+}
+
 static int category(const char *name, enum hl_block_kind *kind)
 {
-	size_t i;
+	size_t len = 0, i;
 
-	for (i = 0; i < sizeof elements / sizeof elements[0]; i++)
-		if (name[0] == elements[i].name[0] && !strcmp(name, elements[i].name)) {
-			*kind = elements[i].kind;
-			return elements[i].cat;
+	pthread_once(&shapes_once, index_shapes);
+	while (len <= NAME_MAX_LEN && name[len])
+		len++;
+	if (len > NAME_MAX_LEN || (unsigned)(name[0] - 'a') >= 26)
+		return CAT_INLINE;
+	for (i = by_shape[name[0] - 'a'][len]; i != 0; i = chain[i - 1])
+		if (!memcmp(name, elements[i - 1].name, len)) {
+			*kind = elements[i - 1].kind;
+			return elements[i - 1].cat;
 		}
 	return CAT_INLINE;
 }
@@ -186,6 +212,29 @@ static void emit(hx *X, size_t p, size_t n)
 }
 
 /* Match text node T against the source from the cursor, emitting it with exact offsets. */
+/* How many bytes from the start of a and b (of n) are equal and none of < & or CR. */
+static size_t same_run(const char *a, const char *b, size_t n)
+{
+	size_t k = 0;
+
+#if HL_SSE2
+	if (hl_simd) {
+		const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'), cr = _mm_set1_epi8('\r');
+		for (; n - k >= 16; k += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(a + k)), y = _mm_loadu_si128((const __m128i *)(b + k));
+			__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, amp)),
+						    _mm_cmpeq_epi8(x, cr));
+			unsigned ok = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(stop, _mm_cmpeq_epi8(x, y)));
+			if (ok != 0xffff)
+				return k + (size_t)__builtin_ctz(~ok);
+		}
+	}
+#endif
+	while (k < n && a[k] == b[k] && a[k] != '<' && a[k] != '&' && a[k] != '\r')
+		k++;
+	return k;
+}
+
 static void align(hx *X, const char *T, size_t tn, int raw)
 {
 	const char *d = X->d;
@@ -200,10 +249,7 @@ static void align(hx *X, const char *T, size_t tn, int raw)
 			break;
 		s = (unsigned char)d[p];
 		if (s == t && s != '<' && s != '&' && s != '\r') {
-			for (k = 0; i + k < tn && p + k < end && d[p + k] == T[i + k] && d[p + k] != '<' &&
-				    d[p + k] != '&' && d[p + k] != '\r';
-			     k++)
-				;
+			k = same_run(d + p, T + i, end - p < tn - i ? end - p : tn - i);
 			emit(X, p, k);
 			i += k;
 			p += k;
@@ -227,7 +273,9 @@ static void align(hx *X, const char *T, size_t tn, int raw)
 			p++;
 			continue;
 		}
-		if (is_space(s)) { /* white space libxml2 dropped or folded */
+		/* white space libxml2 dropped or folded, or a control character it drops as
+		 * invalid (a vertical tab pasted from a word processor, say): it parts words */
+		if (is_space(s) || s < 0x20) {
 			if (!X->skip)
 				hl_doc_space(X->doc, p);
 			p++;

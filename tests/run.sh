@@ -145,7 +145,8 @@ fi
 # the word-at-a-time and SSE2 paths of the text scans (finding runs of plain ASCII, sentence
 # ends, digits; counting characters) give what the byte-at-a-time code gives: on the samples,
 # the golden inputs, the rule examples and words of the samples strung together with every
-# kind of white space, UTF-8 and punctuation at every offset of a 16-byte block
+# kind of white space, UTF-8 and punctuation at every offset of a 16-byte block, also as
+# HTML with tags and entities (the source and prose are matched up 16 bytes at a time)
 if want simd; then
 	examples_dir "$out/simd"
 	cat samples/* "$out/simd/examples.txt" | tr -s ' \t\n\r' '\n\n\n\n' | awk 'BEGIN {
@@ -155,10 +156,13 @@ if want simd; then
 		print ""
 	}' >"$out/simd/mixed.txt"
 	cp "$out/simd/mixed.txt" "$out/simd/mixed.md"
+	{ echo '<!DOCTYPE html><html><body>'; sed 's/&/\&amp;/g; s/</\&lt;/g; s/ the / <b>the<\/b> /g; s/ a / \&#97; /g; s/^\(..*\)$/<p>\1<\/p>/' "$out/simd/mixed.txt"; echo '</body></html>'; } >"$out/simd/mixed.html"
 	$HL --color=never -j 1 samples tests/golden "$out/simd" >"$out/simd-on.txt" 2>&1; rv=$?
 	HYPELINT_SIMD=0 $HL --color=never -j 1 samples tests/golden "$out/simd" >"$out/simd-off.txt" 2>&1; rb=$?
 	if ! grep -q 'simd/mixed\.txt:[0-9]*:[0-9]*: ' "$out/simd-on.txt" || [ "$(stat -c %s "$out/simd/mixed.txt")" -lt 100000 ]; then
 		bad "simd: the mixed text was not made or found nothing" "$(head -5 "$out/simd-on.txt")"
+	elif ! grep -q 'simd/mixed\.html:[0-9]*:[0-9]*: ' "$out/simd-on.txt"; then
+		bad "simd: the mixed HTML found nothing" "$(grep -m 3 'mixed\.html' "$out/simd-on.txt")"
 	elif [ "$rv" = "$rb" ] && cmp -s "$out/simd-on.txt" "$out/simd-off.txt"; then ok
 	else bad "simd: the fast text scans and the plain ones differ" "$(diff "$out/simd-off.txt" "$out/simd-on.txt" | head -20)"; fi
 fi
