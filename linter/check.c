@@ -390,7 +390,10 @@ cursor *hl_run_cursor(run *R, cursor *cur, size_t start)
 	if (R->cands == NULL || start == 0)
 		return NULL;
 	cur->c = &R->cands[start - 1];
-	cur->i = 0;
+	cur->slot = start - 1;
+	/* scopes and units come mostly in text order: seek from where the last cursor over
+	 * these candidates ended, not from the first (it goes back by binary search) */
+	cur->i = R->held[cur->slot] <= cur->c->n ? R->held[cur->slot] : cur->c->n;
 	return cur;
 }
 
@@ -401,6 +404,7 @@ int hl_run_may_hold(run *R, size_t start, size_t from, size_t end)
 	if (cur == NULL)
 		return 1;
 	seek(cur, from);
+	R->held[cur->slot] = cur->i;
 	return cur->i < cur->c->n && cur->c->v[cur->i] < end;
 }
 
@@ -415,9 +419,12 @@ int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t e
 	seek(cur, at);
 	for (; cur->i < c->n && c->v[cur->i] < end; cur->i++) {
 		int rc = match_at(R, re, from, end, c->v[cur->i], ms, me);
-		if (rc != 0)
+		if (rc != 0) {
+			R->held[cur->slot] = cur->i;
 			return rc;
+		}
 	}
+	R->held[cur->slot] = cur->i;
 	return 0;
 }
 
@@ -958,8 +965,10 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	if (pf) {
 		dhit = hl_calloc(nw + 1, sizeof *dhit);
 		chit = hl_calloc(nw + 1, sizeof *chit);
-		if (doc->text.len <= UINT32_MAX) /* candidate offsets are 32-bit */
+		if (doc->text.len <= UINT32_MAX) { /* candidate offsets are 32-bit */
 			cands = hl_calloc(rules->nstarts + 1, sizeof *cands);
+			R.held = hl_calloc(rules->nstarts + 1, sizeof *R.held);
+		}
 		R.cands = cands;
 	}
 	if (!pf || chunk_end(ck, doc, 0) < doc->nblocks) {
@@ -1055,6 +1064,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	for (i = 0; cands != NULL && i < rules->nstarts; i++)
 		free(cands[i].v);
 	free(cands);
+	free(R.held);
 	free(hit);
 	free(bhit);
 	free(dhit);

@@ -31,6 +31,7 @@ typedef struct run {
 	int limit_hit;          /* the current rule already reported a limit */
 	struct hl_refs *refs;   /* the document's reference list, parsed on first use */
 	const hl_cands *cands;  /* per start slot: where its regex may begin (NULL: no prefilter) */
+	size_t *held;           /* per start slot: where a cursor over it last ended (with cands) */
 	size_t anchor_hint;     /* the anchor of the last finding: the next is usually at or after it */
 } run;
 
@@ -42,6 +43,7 @@ typedef struct run {
 typedef struct cursor {
 	const hl_cands *c;
 	size_t i;
+	size_t slot;  /* its start slot: a new cursor begins where the last one of it ended */
 } cursor;
 
 /* A cursor over the candidates of start slot start - 1, or NULL when they are not known
