@@ -277,44 +277,17 @@ static int in_refs(run *R, size_t block)
 
 /* ---- cheap tests that rule a unit out before any pattern runs ---- */
 
-/* The longest word of each journal name: every mention of a journal holds one. */
+/* The longest word of each journal name (hl_kb_journal_words) as an index of its own: the
+ * units' own scan where the main scan's candidates are not there (no prefilter). */
 static hl_trigger_index *journal_words(run *R)
 {
 	cite *C = R->ck->cite;
-	const hl_kb *kb = &R->ck->rules->kb;
 	hl_triggers t;
-	size_t i, v;
 
 	if (C->journals_built)
 		return C->journals;
 	C->journals_built = 1;
-	memset(&t, 0, sizeof t);
-	t.known = 1;
-	for (i = 0; i < kb->njournals; i++)
-		for (v = 0; v <= kb->journals[i].nvariants; v++) {
-			const char *name = v == 0 ? kb->journals[i].name : kb->journals[i].variants[v - 1];
-			const char *p = name, *best = NULL;
-			size_t bl = 0;
-			while (*p) {
-				const char *st;
-				while (*p && !isalnum((unsigned char)*p))
-					p++;
-				st = p;
-				while (isalnum((unsigned char)*p))
-					p++;
-				if ((size_t)(p - st) > bl) {
-					bl = (size_t)(p - st);
-					best = st;
-				}
-			}
-			if (best != NULL) {
-				char *w = hl_strndup(best, bl), *q;
-				for (q = w; *q; q++)
-					*q = (char)tolower((unsigned char)*q);
-				t.words = hl_reallocarray(t.words, t.n + 1, sizeof *t.words);
-				t.words[t.n++] = w;
-			}
-		}
+	hl_kb_journal_words(&R->ck->rules->kb, &t);
 	C->journals = hl_trigger_index_new(&t, 1);
 	hl_triggers_release(&t);
 	return C->journals;
@@ -328,6 +301,10 @@ static int has_digit(run *R, size_t from, size_t end)
 static int may_name_journal(run *R, size_t from, size_t end)
 {
 	uint64_t hit = 0;
+	size_t slot = R->ck->rules->kb.journal_words_start;
+
+	if (R->cands != NULL && slot != 0) /* the main scan found them */
+		return hl_run_may_hold(R, slot, from, end);
 
 	hl_trigger_index_scan(journal_words(R), T(R) + from, end - from, &hit);
 	return hit != 0;

@@ -1820,6 +1820,39 @@ static void add_start(hl_rules *rules, hl_triggers **slots, size_t *cap, size_t 
 	jit(whole);
 }
 
+void hl_kb_journal_words(const hl_kb *kb, hl_triggers *t)
+{
+	size_t i, v;
+
+	memset(t, 0, sizeof *t);
+	t->known = 1;
+	for (i = 0; i < kb->njournals; i++)
+		for (v = 0; v <= kb->journals[i].nvariants; v++) {
+			const char *name = v == 0 ? kb->journals[i].name : kb->journals[i].variants[v - 1];
+			const char *p = name, *best = NULL;
+			size_t bl = 0;
+			while (*p) {
+				const char *st;
+				while (*p && !isalnum((unsigned char)*p))
+					p++;
+				st = p;
+				while (isalnum((unsigned char)*p))
+					p++;
+				if ((size_t)(p - st) > bl) {
+					bl = (size_t)(p - st);
+					best = st;
+				}
+			}
+			if (best != NULL) {
+				char *w = hl_strndup(best, bl), *q;
+				for (q = w; *q; q++)
+					*q = (char)tolower((unsigned char)*q);
+				t->words = hl_reallocarray(t->words, t->n + 1, sizeof *t->words);
+				t->words[t->n++] = w;
+			}
+		}
+}
+
 /* Do sets a and b share a word? */
 static int sets_meet(const hl_triggers *a, const hl_triggers *b)
 {
@@ -2034,6 +2067,8 @@ static void scan_indexes(hl_rules *rules)
 	}
 	if (rules->kb.journal_start)
 		doc_starts[rules->kb.journal_start - 1] = 1;
+	if (rules->kb.journal_words_start)
+		doc_starts[rules->kb.journal_words_start - 1] = 1;
 	for (i = 0; i < rules->kb.nstudies; i++) {
 		const hl_study *t = &rules->kb.studies[i];
 		if (t->topic_start)
@@ -2173,6 +2208,12 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 					  &t->topic_anchored);
 			if (t->topic_start)
 				topic_needs(rules, t, &slots, &cap, &nslots);
+		}
+		/* the words one of which a unit must hold to name a journal (misattributed) */
+		if (rules->kb.njournals > 0) {
+			HL_GROW(slots, cap, nslots + 1);
+			hl_kb_journal_words(&rules->kb, &slots[nslots]);
+			rules->kb.journal_words_start = ++nslots - rules->nslots;
 		}
 		cache_drop_keys(rules->compiled);
 		rules->nstarts = nslots - rules->nslots;

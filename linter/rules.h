@@ -161,4 +161,8 @@ int hl_severity_parse(const char *s, enum hl_severity *out);
 const char *hl_kind_name(enum hl_kind k);
 const char *hl_scope_name(enum hl_scope s);
 
+/* The longest word of each journal name and variant, lower case, into t (known): every
+ * mention of a journal holds one at the start of a token. */
+void hl_kb_journal_words(const hl_kb *kb, hl_triggers *t);
+
 #endif
