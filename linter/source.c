@@ -2,10 +2,12 @@
 #include "source.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -36,40 +38,69 @@ void hl_source_from_mem(hl_source *src, const char *name, const char *data, size
 	index_lines(src);
 }
 
+/* Read all of fd into out, sized for a regular file of size bytes (0: unknown) and one
+ * byte more, to see its end. 0, or -1 with errno set. */
+static int read_fd(int fd, hl_buf *out, size_t size)
+{
+	if (size > 0)
+		hl_buf_grow(out, size + 1);
+	for (;;) {
+		ssize_t n;
+		if (out->cap - out->len < 2)
+			hl_buf_grow(out, 65536);
+		n = read(fd, out->s + out->len, out->cap - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+	}
+	if (out->s == NULL)
+		hl_buf_grow(out, 0);
+	out->s[out->len] = '\0';
+	return 0;
+}
+
 int hl_source_read(hl_source *src, const char *path, FILE *err)
 {
 	hl_buf b = HL_BUF_INIT;
-	FILE *fp;
-	int stdin_ = strcmp(path, "-") == 0;
+	int stdin_ = strcmp(path, "-") == 0, fd = -1, rc;
 	struct stat st;
 	uintmax_t big = 0;
 
 	memset(src, 0, sizeof *src);
-	fp = stdin_ ? stdin : fopen(path, "rb");
-	if (fp == NULL) {
+	/* a file is read with one open, one fstat and its reads: no stdio buffer of its own */
+	if (!stdin_ && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		fprintf(err, "hypelint: %s: error: cannot open: %s\n", path, strerror(errno));
 		return -1;
 	}
-	if (!stdin_ && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > HL_SOURCE_MAX)
+	if (!stdin_ && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > HL_SOURCE_MAX)
 		big = (uintmax_t)st.st_size; /* not read at all */
-	else if (hl_read_stream(fp, &b) != 0) {
-		fprintf(err, "hypelint: %s: error: cannot read: %s\n", path, strerror(errno));
-		if (!stdin_)
-			fclose(fp);
-		hl_buf_release(&b);
-		return -1;
-	} else if (b.len > HL_SOURCE_MAX)
-		big = b.len;
+	else {
+		rc = stdin_ ? hl_read_stream(stdin, &b)
+			    : read_fd(fd, &b, S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 0);
+		if (rc != 0) {
+			fprintf(err, "hypelint: %s: error: cannot read: %s\n", path, strerror(errno));
+			if (!stdin_)
+				close(fd);
+			hl_buf_release(&b);
+			return -1;
+		}
+		if (b.len > HL_SOURCE_MAX)
+			big = b.len;
+	}
 	if (big) {
 		fprintf(err, "hypelint: %s: error: too large to lint (%ju bytes; the limit is %zu MiB)\n",
 			stdin_ ? "<stdin>" : path, big, HL_SOURCE_MAX >> 20);
 		if (!stdin_)
-			fclose(fp);
+			close(fd);
 		hl_buf_release(&b);
 		return -1;
 	}
 	if (!stdin_)
-		fclose(fp);
+		close(fd);
 	src->name = hl_strdup(stdin_ ? "<stdin>" : path);
 	src->len = b.len;
 	src->data = hl_buf_detach(&b);
