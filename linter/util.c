@@ -325,12 +325,24 @@ int hl_cmp_strs(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-char **hl_dir_names(const char *dir, size_t *n)
+/* A name listed with its kind (a d_type), sorted by name. */
+typedef struct dir_entry {
+	char *name;
+	unsigned char kind;
+} dir_entry;
+
+static int cmp_entries(const void *a, const void *b)
+{
+	return strcmp(((const dir_entry *)a)->name, ((const dir_entry *)b)->name);
+}
+
+char **hl_dir_entries(const char *dir, size_t *n, unsigned char **kinds)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	char **names = NULL;
-	size_t cap = 0;
+	dir_entry *v = NULL;
+	char **names;
+	size_t cap = 0, i;
 
 	*n = 0;
 	if (d == NULL)
@@ -338,15 +350,33 @@ char **hl_dir_names(const char *dir, size_t *n)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		HL_GROW(names, cap, *n + 1);
-		names[(*n)++] = hl_strdup(de->d_name);
+		HL_GROW(v, cap, *n + 1);
+		v[*n].name = hl_strdup(de->d_name);
+#ifdef DT_UNKNOWN
+		v[*n].kind = de->d_type;
+#else
+		v[*n].kind = 0;
+#endif
+		(*n)++;
 	}
 	closedir(d);
 	if (*n > 1)
-		qsort(names, *n, sizeof *names, hl_cmp_strs);
-	if (names == NULL)
-		names = hl_calloc(1, sizeof *names);
+		qsort(v, *n, sizeof *v, cmp_entries);
+	names = hl_calloc(*n + 1, sizeof *names);
+	if (kinds != NULL)
+		*kinds = hl_calloc(*n + 1, 1);
+	for (i = 0; i < *n; i++) {
+		names[i] = v[i].name;
+		if (kinds != NULL)
+			(*kinds)[i] = v[i].kind;
+	}
+	free(v);
 	return names;
+}
+
+char **hl_dir_names(const char *dir, size_t *n)
+{
+	return hl_dir_entries(dir, n, NULL);
 }
 
 void hl_strs_free(char **v, size_t n)

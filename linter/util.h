@@ -87,6 +87,9 @@ size_t hl_edit_distance(const char *a, const char *b);
 /* The names in directory dir, sorted, without hidden ones ("." first); *n gets the count.
  * Returns NULL with errno set when dir cannot be read; free with hl_strs_free. */
 char **hl_dir_names(const char *dir, size_t *n);
+/* The same, and in *kinds each name's d_type from the listing (DT_REG, DT_DIR, ...;
+ * DT_UNKNOWN where the file system does not say): a regular file needs no stat. */
+char **hl_dir_entries(const char *dir, size_t *n, unsigned char **kinds);
 void hl_strs_free(char **v, size_t n);
 /* For qsort and bsearch: compare two strings given as pointers to char *. */
 int hl_cmp_strs(const void *a, const void *b);
