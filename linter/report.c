@@ -46,6 +46,59 @@ static void add_num(hl_buf *b, size_t v)
 	hl_buf_add(b, d + sizeof d - n, n);
 }
 
+/* The length of the run of printable ASCII (0x20-0x7e) at d, of at most n bytes. */
+static size_t printable_run(const char *d, size_t n)
+{
+	size_t k = 0;
+
+#if HL_SSE2
+	if (hl_simd) {
+		const __m128i lo = _mm_set1_epi8(0x1f), hi = _mm_set1_epi8(0x7f);
+		for (; n - k >= 16; k += 16) {
+			/* bytes from 0x80 are negative: neither above 0x1f nor below 0x7f */
+			__m128i v = _mm_loadu_si128((const __m128i *)(d + k));
+			unsigned ok = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi)));
+			if (ok != 0xffff)
+				return k + (size_t)__builtin_ctz(~ok);
+		}
+	}
+#endif
+	while (k < n && (unsigned char)d[k] >= 0x20 && (unsigned char)d[k] < 0x7f)
+		k++;
+	return k;
+}
+
+/* The length of the run of ASCII other than a tab at d, of at most n bytes: each of them
+ * takes one column. */
+static size_t one_column_run(const char *d, size_t n)
+{
+	size_t k = 0;
+
+#if HL_SSE2
+	if (hl_simd) {
+		const __m128i tab = _mm_set1_epi8('\t');
+		for (; n - k >= 16; k += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(d + k));
+			unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, tab)));
+			if (stop != 0)
+				return k + (size_t)__builtin_ctz(stop);
+		}
+	}
+#endif
+	while (k < n && (unsigned char)d[k] < 0x80 && d[k] != '\t')
+		k++;
+	return k;
+}
+
+/* n spaces into b */
+static void add_spaces(hl_buf *b, size_t n)
+{
+	hl_buf_grow(b, n);
+	memset(b->s + b->len, ' ', n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
 /* The excerpt is built in b and written with one call: character-by-character stdio takes
  * a lock per call once worker threads exist. */
 static void excerpt(FILE *out, hl_buf *b, poscache *pc, size_t start, size_t end, const hl_report_opts *o)
@@ -82,9 +135,7 @@ static void excerpt(FILE *out, hl_buf *b, poscache *pc, size_t start, size_t end
 		unsigned char c = (unsigned char)d[i];
 		size_t l;
 		if (c >= 0x20 && c < 0x7f) { /* a run of printable ASCII */
-			size_t j = i + 1;
-			while (j < le && (unsigned char)d[j] >= 0x20 && (unsigned char)d[j] < 0x7f)
-				j++;
+			size_t j = i + printable_run(d + i, le - i);
 			hl_buf_add(b, d + i, j - i);
 			i = j;
 			continue;
@@ -106,7 +157,13 @@ static void excerpt(FILE *out, hl_buf *b, poscache *pc, size_t start, size_t end
 		hl_buf_adds(b, "   ");
 	/* pad with the line's own tabs so that the caret lines up */
 	for (i = ls; i < start && i < le;) {
-		size_t l = hl_utf8_len((const unsigned char *)d + i, le - i);
+		size_t e = start < le ? start : le, l = one_column_run(d + i, e - i);
+		if (l > 0) {
+			add_spaces(b, l);
+			i += l;
+			continue;
+		}
+		l = hl_utf8_len((const unsigned char *)d + i, le - i);
 		hl_buf_addc(b, d[i] == '\t' ? '\t' : ' ');
 		i += l ? l : 1;
 	}
