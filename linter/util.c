@@ -249,6 +249,16 @@ int hl_has_digit(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
+#if HL_SSE2
+	if (hl_simd) { /* 16 bytes at a time; bytes from 0x80 are negative, so no digit */
+		const __m128i lo = _mm_set1_epi8('0' - 1), hi = _mm_set1_epi8('9' + 1);
+		for (; n - i >= 16; i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+			if (_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi))) != 0)
+				return 1;
+		}
+	}
+#endif
 	/* eight bytes at a time: with the top bit of each byte cleared, adding 0x50 carries
 	 * into it from 0x30 up, adding 0x46 from 0x3a up, and no sum leaves its byte */
 	for (; hl_simd && n - i >= 8; i += 8) {
