@@ -38,31 +38,6 @@ void hl_source_from_mem(hl_source *src, const char *name, const char *data, size
 	index_lines(src);
 }
 
-/* Read all of fd into out, sized for a regular file of size bytes (0: unknown) and one
- * byte more, to see its end. 0, or -1 with errno set. */
-static int read_fd(int fd, hl_buf *out, size_t size)
-{
-	if (size > 0)
-		hl_buf_grow(out, size + 1);
-	for (;;) {
-		ssize_t n;
-		if (out->cap - out->len < 2)
-			hl_buf_grow(out, 65536);
-		n = read(fd, out->s + out->len, out->cap - out->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		out->len += (size_t)n;
-	}
-	if (out->s == NULL)
-		hl_buf_grow(out, 0);
-	out->s[out->len] = '\0';
-	return 0;
-}
-
 int hl_source_read(hl_source *src, const char *path, FILE *err)
 {
 	hl_buf b = HL_BUF_INIT;
@@ -80,7 +55,7 @@ int hl_source_read(hl_source *src, const char *path, FILE *err)
 		big = (uintmax_t)st.st_size; /* not read at all */
 	else {
 		rc = stdin_ ? hl_read_stream(stdin, &b)
-			    : read_fd(fd, &b, S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 0);
+			    : hl_read_fd(fd, &b, S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 0);
 		if (rc != 0) {
 			fprintf(err, "hypelint: %s: error: cannot read: %s\n", path, strerror(errno));
 			if (!stdin_)

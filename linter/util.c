@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Tests can make the n-th allocation fail (see HYPELINT_FAIL_ALLOC in tests/). */
 static _Atomic long fail_countdown = -1;
@@ -301,33 +302,40 @@ size_t hl_edit_distance(const char *a, const char *b)
 	return best;
 }
 
-int hl_read_stream(FILE *fp, hl_buf *out)
+int hl_read_fd(int fd, hl_buf *out, size_t size)
 {
-	struct stat st;
-	size_t n;
-
-	/* a regular file is read straight into a buffer of its size (and one byte more, to
-	 * see its end), not copied through a smaller one */
-	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uintmax_t)st.st_size < SIZE_MAX / 4)
-		hl_buf_grow(out, (size_t)st.st_size + 1);
+	if (size > 0)
+		hl_buf_grow(out, size + 1);
 	for (;;) {
+		ssize_t n;
 		if (out->cap - out->len < 2)
 			hl_buf_grow(out, 65536);
-		n = fread(out->s + out->len, 1, out->cap - out->len - 1, fp);
+		n = read(fd, out->s + out->len, out->cap - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
 		if (n == 0)
 			break;
-		out->len += n;
-	}
-	if (ferror(fp)) {
-		if (errno == 0)
-			errno = EIO;
-		return -1;
+		out->len += (size_t)n;
 	}
 	if (out->s == NULL)
 		hl_buf_grow(out, 0);
 	out->s[out->len] = '\0';
 	return 0;
+}
+
+int hl_read_stream(FILE *fp, hl_buf *out)
+{
+	struct stat st;
+	int fd = fileno(fp);
+
+	/* nothing has been read through fp: its descriptor is read directly, a regular
+	 * file into a buffer of its size */
+	return hl_read_fd(fd, out,
+			  fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+				  (uintmax_t)st.st_size < SIZE_MAX / 4
+			  ? (size_t)st.st_size : 0);
 }
 
 int hl_cmp_strs(const void *a, const void *b)
