@@ -44,8 +44,8 @@ typedef struct hl_study {
 	const pcre2_code *topic_anchored; /* owned by the rules' cache */
 	char **topic_items;  /* the topic patterns, sets expanded, one a regex */
 	size_t ntopic_items;
-	/* 1 + the start slots of words that every topic match holds, one of each (0 to
-	 * HL_NEEDS of them): a text without one cannot match */
+	/* 1 + the start slots of word sets that every topic match holds a word of (at most
+	 * four; see topic_needs in rules.c): a unit without one cannot match */
 	size_t need[4];
 	size_t nneed;
 	const char *file;
