@@ -1,7 +1,6 @@
 /* doc.c - building a document's prose and its map back to the source. */
 #include "doc.h"
 
-
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* extract_html.c - the prose of an HTML page via libxml2, aligned back to the source bytes. */
 #include <ctype.h>
 #include <libxml/HTMLparser.h>
-#include <pthread.h>
 #include <libxml/parserInternals.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -211,7 +211,6 @@ static void emit(hx *X, size_t p, size_t n)
 		hl_doc_text(X->doc, X->d + p, n, p);
 }
 
-/* Match text node T against the source from the cursor, emitting it with exact offsets. */
 /* How many bytes from the start of a and b (of n) are equal and none of < & or CR. */
 static size_t same_run(const char *a, const char *b, size_t n)
 {
@@ -235,6 +234,7 @@ static size_t same_run(const char *a, const char *b, size_t n)
 	return k;
 }
 
+/* Match text node T against the source from the cursor, emitting it with exact offsets. */
 static void align(hx *X, const char *T, size_t tn, int raw)
 {
 	const char *d = X->d;

@@ -28,7 +28,7 @@ typedef struct parser {
 	size_t i;
 	int bad;
 	int depth;       /* of groups around the place parsed */
-	int top_alt;     /* an alternation at depth 0 was seen */
+	int top_alt;     /* parse_alt saw an alternation at depth 0 */
 	strs_list *all;  /* when not NULL: every set the top-level sequence requires */
 } parser;
 
@@ -634,8 +634,6 @@ static fres first_alt(parser *P, int bound)
 		join_branch(&acc.known, &acc.set, b.known, &b.set);
 		if (P->s[P->i] != '|' || P->bad)
 			break;
-		if (P->depth == 0)
-			P->top_alt = 1;
 		P->i++;
 	}
 	if (!acc.known)

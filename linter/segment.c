@@ -5,7 +5,6 @@
 
 #include "doc.h"
 
-
 /* Words that end with a full stop without ending the sentence. Compared without case. */
 static const char *const abbrevs[] = {
 	"dr", "mr", "mrs", "ms", "prof", "sr", "jr", "st", "vs", "cf", "fig", "figs",
