@@ -333,7 +333,7 @@ static void limit_warning(run *R, size_t at, int rc)
 static inline int match_at(run *R, const pcre2_code *re, size_t from, size_t end, size_t at, size_t *ms,
 			   size_t *me)
 {
-	int rc = hl_prose_match(re, R->doc->text.s + from, end - from, at - from, R->ck->md, R->ck->mctx);
+	int rc = hl_prose_match(R->ck->rules, re, R->doc->text.s + from, end - from, at - from, R->ck->md, R->ck->mctx);
 	PCRE2_SIZE *ov;
 
 	if (rc == PCRE2_ERROR_NOMATCH)

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,8 @@ static void cache_free(void *p)
 	free(K);
 }
 
+static void jit_queue_free(struct hl_jit_queue *q);
+
 static void rule_release(hl_rule *r)
 {
 	size_t i;
@@ -303,6 +306,8 @@ void hl_rules_release(hl_rules *rules)
 	split_ix_free(rules->split_ix);
 	cache_free(rules->compiled);
 	rules->compiled = NULL;
+	jit_queue_free(rules->jitq);
+	rules->jitq = NULL;
 	for (i = 0; i < rules->n; i++)
 		rule_release(&rules->v[i]);
 	free(rules->v);
@@ -1730,11 +1735,132 @@ static void kb_resolve(compiler *C)
 	free(names);
 }
 
-/* JIT-compile a regex that runs as it is (NULL: nothing to do). */
-static void jit(pcre2_code *code)
+/* ---- JIT compilation on first use (see hl_rules_jit_late) ---- */
+
+typedef struct hl_jit_queue {
+	pcre2_code **v;      /* sorted by address when compiling is over (jit_queue_seal) */
+	unsigned char *done; /* JIT-compiled, or tried and failed */
+	size_t n, cap;
+	size_t waiting;      /* entries not done */
+} hl_jit_queue;
+
+/* Queue a regex that runs as it is for JIT compilation (NULL: nothing to do). */
+static void jit(hl_rules *rules, pcre2_code *code)
 {
-	if (code != NULL && hl_use_jit())
-		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+	hl_jit_queue *q = rules->jitq;
+
+	if (code == NULL || !hl_use_jit())
+		return;
+	if (q == NULL)
+		q = rules->jitq = hl_calloc(1, sizeof *q);
+	HL_GROW(q->v, q->cap, q->n + 1);
+	q->v[q->n++] = code;
+}
+
+static int by_address(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(pcre2_code *const *)a, y = (uintptr_t)*(pcre2_code *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort the queue for look-ups and drop repeats (a regex may be queued by several rules). */
+static void jit_queue_seal(hl_jit_queue *q)
+{
+	size_t i, n = 0;
+
+	if (q == NULL)
+		return;
+	qsort(q->v, q->n, sizeof *q->v, by_address);
+	for (i = 0; i < q->n; i++)
+		if (n == 0 || q->v[n - 1] != q->v[i])
+			q->v[n++] = q->v[i];
+	q->n = q->waiting = n;
+	q->done = hl_calloc(n + 1, 1);
+}
+
+static void jit_queue_free(hl_jit_queue *q)
+{
+	if (q == NULL)
+		return;
+	free(q->v);
+	free(q->done);
+	free(q);
+}
+
+static int jit_entry(hl_jit_queue *q, size_t i)
+{
+	if (q->done[i])
+		return 0;
+	q->done[i] = 1;
+	q->waiting--;
+	/* on failure the regex stays with the interpreter */
+	return pcre2_jit_compile(q->v[i], PCRE2_JIT_COMPLETE) == 0;
+}
+
+int hl_rules_jit_late(const hl_rules *rules, const pcre2_code *re)
+{
+	hl_jit_queue *q = rules->jitq;
+	size_t lo = 0, hi;
+
+	if (q == NULL || q->waiting == 0 || q->done == NULL)
+		return 0;
+	hi = q->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)q->v[mid] < (uintptr_t)re)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < q->n && q->v[lo] == re && jit_entry(q, lo);
+}
+
+typedef struct jit_share {
+	hl_jit_queue *q;
+	size_t part, nparts;
+} jit_share;
+
+/* Every nparts-th entry from part on: shares touch disjoint entries and regexes. */
+static void *jit_part(void *arg)
+{
+	jit_share *s = arg;
+	size_t i;
+
+	for (i = s->part; i < s->q->n; i += s->nparts)
+		if (!s->q->done[i])
+			(void)pcre2_jit_compile(s->q->v[i], PCRE2_JIT_COMPLETE);
+	return NULL;
+}
+
+void hl_rules_jit_all(const hl_rules *rules, size_t nthreads)
+{
+	hl_jit_queue *q = rules->jitq;
+	pthread_t tids[8];
+	jit_share shares[8];
+	size_t i, t, started = 0;
+
+	if (q == NULL || q->waiting == 0 || q->done == NULL)
+		return;
+	if (nthreads > 8)
+		nthreads = 8;
+	if (nthreads < 1)
+		nthreads = 1;
+	for (t = 0; t < nthreads; t++)
+		shares[t] = (jit_share){q, t, nthreads};
+	for (t = 1; t < nthreads; t++) {
+		if (pthread_create(&tids[t], NULL, jit_part, &shares[t]) != 0)
+			break;
+		started = t;
+	}
+	jit_part(&shares[0]);
+	for (t = 1; t <= started; t++)
+		pthread_join(tids[t], NULL);
+	for (t = started + 1; t < nthreads; t++) /* the shares no thread could take */
+		jit_part(&shares[t]);
+	for (i = 0; i < q->n; i++)
+		q->done[i] = 1;
+	q->waiting = 0;
 }
 
 
@@ -1761,7 +1887,7 @@ static compiled *cached(hl_rules *rules, const char *src, uint32_t flags)
 		hl_buf_release(&key);
 		return NULL;
 	}
-	jit(code);
+	jit(rules, code);
 	HL_GROW(K->v, K->cap, K->n + 1);
 	K->v[K->n] = (compiled){hl_buf_detach(&key), code, 0};
 	return &K->v[K->n++];
@@ -1817,7 +1943,7 @@ static void add_start(hl_rules *rules, hl_triggers **slots, size_t *cap, size_t 
 		return;
 	}
 	hl_triggers_release(&(*slots)[*nslots]);
-	jit(whole);
+	jit(rules, whole);
 }
 
 void hl_kb_journal_words(const hl_kb *kb, hl_triggers *t)
@@ -2190,11 +2316,11 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			if (src != NULL)
 				add_start(rules, &slots, &cap, &nslots, src, !r->case_sensitive,
 					  r->kind == HL_KIND_REQUIRE ? r->when : r->match, &r->start, &r->anchored);
-			jit(r->unless_before);
+			jit(rules, r->unless_before);
 			for (k = 0; k < sizeof splits / sizeof splits[0]; k++) {
 				split_compile(rules, r, splits[k], &slots, &cap, &nslots);
 				if (splits[k]->nparts == 0)
-					jit(wholes[k]);
+					jit(rules, wholes[k]);
 			}
 		}
 		/* the journal names and study topics that the citation checks look for */
@@ -2216,6 +2342,7 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			rules->kb.journal_words_start = ++nslots - rules->nslots;
 		}
 		cache_drop_keys(rules->compiled);
+		jit_queue_seal(rules->jitq);
 		rules->nstarts = nslots - rules->nslots;
 		rules->triggers = hl_trigger_index_new(slots, nslots);
 		scan_indexes(rules);

@@ -118,6 +118,7 @@ typedef struct hl_rules {
 	size_t nstarts;     /* start slots: [nslots, nslots + nstarts) in the index */
 	struct hl_split_ix *split_ix; /* the index split in two (hl_rules_split_indexes) */
 	void *compiled;     /* regexes shared by rules, by source (rules.c) */
+	struct hl_jit_queue *jitq; /* regexes whose JIT compilation waits for their first match */
 	char **files;       /* names of the loaded files (owned) */
 	size_t nfiles, files_cap;
 	void *priv;         /* loader state: named sets */
@@ -136,6 +137,17 @@ static inline int hl_rule_whole_doc(const hl_rule *r)
  * of the rest. Made on first use (safe from any thread), kept with the rules.
  */
 void hl_rules_split_indexes(const hl_rules *rules, const hl_trigger_index **doc, const hl_trigger_index **chunk);
+
+/*
+ * The JIT compiler runs on a regex when it is first matched, not at start-up: a post
+ * needs only some of the rules' regexes, and compiling one takes longer than a short text
+ * takes to lint. hl_rules_jit_late compiles re (from hl_rules_compile) if it is still
+ * waiting, and says whether it did; it changes the regex, so it is for one thread only.
+ * hl_rules_jit_all compiles everything still waiting, with up to nthreads threads: call
+ * it before threads share the rules.
+ */
+int hl_rules_jit_late(const hl_rules *rules, const pcre2_code *re);
+void hl_rules_jit_all(const hl_rules *rules, size_t nthreads);
 
 void hl_rules_init(hl_rules *rules);
 /*

@@ -529,6 +529,63 @@ static void test_simd_doc(void)
 	}
 }
 
+/* The rules' regexes are JIT-compiled on first use (hl_rules_jit_late), or all at once
+ * before threads share them (hl_rules_jit_all). */
+static size_t jit_size(const pcre2_code *re)
+{
+	size_t n = 0;
+
+	pcre2_pattern_info(re, PCRE2_INFO_JITSIZE, &n);
+	return n;
+}
+
+static void test_lazy_jit(void)
+{
+	static const char pack[] = "pack: t\n"
+				   "rules:\n"
+				   "  - id: hype\n"
+				   "    kind: pattern\n"
+				   "    severity: warning\n"
+				   "    scope: sentence\n"
+				   "    message: 'found \"{match}\"'\n"
+				   "    why: a test rule\n"
+				   "    patterns: ['\\bmiracle\\b', '\\bwonder\\w*']\n"
+				   "    unless: ['\\bnot\\b']\n"
+				   "    examples:\n"
+				   "      fire: ['a [[miracle]]']\n"
+				   "      pass: ['not a miracle']\n";
+	hl_rules rules;
+	const hl_rule *r;
+	const pcre2_code *re, *other;
+	FILE *err = tmpfile();
+
+	hl_rules_init(&rules);
+	CHECK(err != NULL && hl_rules_add_mem(&rules, "t.yml", pack, sizeof pack - 1, err) == 0 &&
+		      hl_rules_compile(&rules, err) == 0,
+	      "the test pack loads");
+	if (rules.n != 1) {
+		hl_rules_release(&rules);
+		return;
+	}
+	r = &rules.v[0];
+	re = r->anchored != NULL ? r->anchored : r->match;
+	other = r->unless_split.nparts > 0 ? r->unless_split.parts[0].anchored : r->unless;
+	if (!hl_use_jit()) { /* HYPELINT_JIT=0: nothing waits */
+		CHECK(!hl_rules_jit_late(&rules, re), "no JIT with HYPELINT_JIT=0");
+	} else {
+		CHECK(jit_size(re) == 0, "not JIT-compiled at start-up");
+		CHECK(hl_rules_jit_late(&rules, re) && jit_size(re) > 0, "JIT-compiled on first use");
+		CHECK(!hl_rules_jit_late(&rules, re), "compiled once");
+		CHECK(other != NULL && jit_size(other) == 0, "another regex still waits");
+		hl_rules_jit_all(&rules, 2);
+		CHECK(other != NULL && jit_size(other) > 0, "all compiled by hl_rules_jit_all");
+		CHECK(!hl_rules_jit_late(&rules, other), "nothing waits after hl_rules_jit_all");
+	}
+	CHECK(!hl_rules_jit_late(&rules, NULL), "an unknown regex is left alone");
+	hl_rules_release(&rules);
+	fclose(err);
+}
+
 int main(void)
 {
 	test_pos();
@@ -545,6 +602,7 @@ int main(void)
 	test_start_keys();
 	test_exact_index();
 	test_keys_sound();
+	test_lazy_jit();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
