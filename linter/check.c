@@ -560,6 +560,11 @@ static void check_require(run *R, cursor *when)
 	size_t at = 0, count = 0, first_s = 0, first_e = 0, ms, me;
 	hl_finding *f;
 
+	/* A page that says what is required needs no claims counted. The required phrases are
+	 * looked for first: a careful page names its risks early, where counting claims would
+	 * try every mention of a drug; a page without them has its claims counted as before. */
+	if (split_matches_in(R, r->require, &r->require_split, 0, doc->text.len) || R->limit_hit)
+		return;
 	while (count < r->min && at <= doc->text.len) {
 		if (hl_run_next(R, when ? r->anchored : r->when, when, 0, doc->text.len, at, &ms, &me) <= 0)
 			break;
@@ -572,8 +577,6 @@ static void check_require(run *R, cursor *when)
 		at = me > ms ? me : (ms < doc->text.len ? next_char(doc, ms, doc->text.len) : doc->text.len + 1);
 	}
 	if (count < r->min || R->limit_hit)
-		return;
-	if (split_matches_in(R, r->require, &r->require_split, 0, doc->text.len) || R->limit_hit)
 		return;
 	f = hl_run_add(R, first_s, first_e);
 	f->message = render(r->message, f->match, NULL);
