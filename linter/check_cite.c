@@ -41,8 +41,9 @@ static const char *const re_src[] = {
 	/* APA/Harvard: "(2020). Title. Journal Name, 12(3), 45-67" */
 	"\\(?(?:19|20)\\d\\d[a-z]?\\)?\\.\\s+[^.]{3,300}[.?]\\s+((?-i:[A-Z])[\\p{L} &:-]{2,80}?),\\s*\\d",
 	"^\\s*(?:\\[?\\d{1,3}[\\].)]\\s*)?(" NAME ")",
-	/* a reference entry: Surname + initials, and a year somewhere */
-	"^\\s*(?:\\[?\\d{1,3}[\\].)]\\s*)?" NAME ",?\\s+(?-i:[A-Z])(?:[A-Z]{0,2}\\b|\\.)[^\\n]*?\\b(?:19|20)\\d\\d\\b",
+	/* a reference entry: Surname + initials, and a year somewhere ((?=[12]) spares the
+	 * Unicode word-boundary test at every other character of the entry) */
+	"^\\s*(?:\\[?\\d{1,3}[\\].)]\\s*)?" NAME ",?\\s+(?-i:[A-Z])(?:[A-Z]{0,2}\\b|\\.)[^\\n]*?(?=[12])\\b(?:19|20)\\d\\d\\b",
 	/* 2022;387(18):1637-1648 */
 	"\\b(?:19|20)\\d\\d\\s*;\\s*(\\d+)\\s*(?:\\(\\s*([\\w-]+)\\s*\\))?\\s*:\\s*(\\d+)(?:\\s*[-\\x{2013}]\\s*(\\d+))?",
 };
