@@ -1,4 +1,5 @@
 /* cli.c - hl_main(): options, finding the rules, walking files, the lint loop, exit status. */
+#define _GNU_SOURCE /* fopencookie */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -397,8 +398,7 @@ typedef struct job {
 	const hl_config *config;  /* the configuration it falls under, or NULL */
 	char *rel;                /* its path relative to the configuration's directory */
 	int ignored;              /* an ignore glob of its configuration matches it */
-	char *out, *err;          /* what the file printed, buffered */
-	size_t outlen, errlen;
+	hl_buf out, err;          /* what the file printed, buffered */
 	size_t counts[HL_SEV_NONE];
 	size_t baselined;         /* findings dropped because the baseline has them */
 	hl_results res;           /* formats written at the end of the run, and baselines */
@@ -573,6 +573,21 @@ static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src
 		hl_doc_release(&doc);
 }
 
+static ssize_t buf_write(void *cookie, const char *s, size_t n)
+{
+	hl_buf_add(cookie, s, n);
+	return (ssize_t)n;
+}
+
+/* A stream that appends to b. Unlike open_memstream it allocates nothing (but the FILE)
+ * until something is written, and most files write nothing to stderr. */
+static FILE *buf_stream(hl_buf *b)
+{
+	static const cookie_io_functions_t io = {NULL, buf_write, NULL, NULL};
+
+	return fopencookie(b, "w", io);
+}
+
 /* Lint one file. With out and err NULL the output is buffered in the job (parallel runs);
  * otherwise it goes straight to them (a serial run keeps no copy of a large report). */
 static void run_job(const ctx *C, hl_checker *ck, profile *P, job *J, FILE *direct_out, FILE *direct_err)
@@ -582,8 +597,8 @@ static void run_job(const ctx *C, hl_checker *ck, profile *P, job *J, FILE *dire
 
 	if (J->ignored)
 		return;
-	out = direct_out ? direct_out : open_memstream(&J->out, &J->outlen);
-	err = direct_err ? direct_err : open_memstream(&J->err, &J->errlen);
+	out = direct_out ? direct_out : buf_stream(&J->out);
+	err = direct_err ? direct_err : buf_stream(&J->err);
 	if (out == NULL || err == NULL)
 		hl_oom();
 	if (hl_source_read(&src, J->path, err) != 0)
@@ -603,10 +618,10 @@ static void emit(ctx *C, job *J)
 {
 	size_t k;
 
-	if (J->err != NULL)
-		fwrite(J->err, 1, J->errlen, C->err);
-	if (J->out != NULL)
-		fwrite(J->out, 1, J->outlen, C->out);
+	if (J->err.len > 0)
+		fwrite(J->err.s, 1, J->err.len, C->err);
+	if (J->out.len > 0)
+		fwrite(J->out.s, 1, J->out.len, C->out);
 	for (k = 0; k < HL_SEV_NONE; k++)
 		C->counts[k] += J->counts[k];
 	if (J->status > C->status)
@@ -618,9 +633,8 @@ static void emit(ctx *C, job *J)
 	if (J->post != NULL)
 		C->posts[J->index] = J->post;
 	J->post = NULL;
-	free(J->out);
-	free(J->err);
-	J->out = J->err = NULL;
+	hl_buf_release(&J->out);
+	hl_buf_release(&J->err);
 }
 
 static void add_job(ctx *C, joblist *L, const char *path)
