@@ -573,44 +573,62 @@ static void lint_source(const ctx *C, hl_checker *ck, profile *P, hl_source *src
 		hl_doc_release(&doc);
 }
 
+/*
+ * A thread's streams for output that waits for its turn: one pair for all the thread's
+ * jobs, pointed at each job's buffers in turn. A stream per job cost an allocation, a
+ * buffer and a link into stdio's list of open files under its global lock.
+ */
+typedef struct bufio {
+	hl_buf *to[2]; /* where out and err write now */
+	FILE *out, *err;
+} bufio;
+
 static ssize_t buf_write(void *cookie, const char *s, size_t n)
 {
-	hl_buf_add(cookie, s, n);
+	hl_buf_add(*(hl_buf **)cookie, s, n);
 	return (ssize_t)n;
 }
 
-/* A stream that appends to b. Unlike open_memstream it allocates nothing (but the FILE)
- * until something is written, and most files write nothing to stderr. */
-static FILE *buf_stream(hl_buf *b)
+static void bufio_open(bufio *b)
 {
 	static const cookie_io_functions_t io = {NULL, buf_write, NULL, NULL};
 
-	return fopencookie(b, "w", io);
+	memset(b, 0, sizeof *b);
+	b->out = fopencookie(&b->to[0], "w", io);
+	b->err = fopencookie(&b->to[1], "w", io);
+	if (b->out == NULL || b->err == NULL)
+		hl_oom();
 }
 
-/* Lint one file. With out and err NULL the output is buffered in the job (parallel runs);
- * otherwise it goes straight to them (a serial run keeps no copy of a large report). */
-static void run_job(const ctx *C, hl_checker *ck, profile *P, job *J, FILE *direct_out, FILE *direct_err)
+static void bufio_close(bufio *b)
 {
-	FILE *out, *err;
+	fclose(b->out);
+	fclose(b->err);
+}
+
+/* Lint one file, printing to out and err. */
+static void run_job(const ctx *C, hl_checker *ck, profile *P, job *J, FILE *out, FILE *err)
+{
 	hl_source src;
 
 	if (J->ignored)
 		return;
-	out = direct_out ? direct_out : buf_stream(&J->out);
-	err = direct_err ? direct_err : buf_stream(&J->err);
-	if (out == NULL || err == NULL)
-		hl_oom();
 	if (hl_source_read(&src, J->path, err) != 0)
 		J->status = 2;
 	else {
 		lint_source(C, ck, P, &src, J, out, err);
 		hl_source_release(&src);
 	}
-	if (direct_out == NULL)
-		fclose(out);
-	if (direct_err == NULL)
-		fclose(err);
+}
+
+/* Lint one file with its output kept in the job until its turn (parallel runs). */
+static void run_buffered(const ctx *C, hl_checker *ck, profile *P, job *J, bufio *b)
+{
+	b->to[0] = &J->out;
+	b->to[1] = &J->err;
+	run_job(C, ck, P, J, b->out, b->err);
+	if (fflush(b->out) != 0 || fflush(b->err) != 0)
+		hl_oom(); /* writing to memory fails only for want of it */
 }
 
 /* Print a finished job and add it to the totals. */
@@ -778,12 +796,16 @@ static void *worker(void *arg)
 	profile prof;
 	size_t i;
 
+	bufio b;
+
 	checker_init(P->C, &ck, P->subsets);
 	profile_init(&prof, &P->C->rules);
+	bufio_open(&b);
 	while ((i = take(P)) < P->L->n) {
-		run_job(P->C, &ck, &prof, &P->L->v[i], NULL, NULL);
+		run_buffered(P->C, &ck, &prof, &P->L->v[i], &b);
 		finish(P, i);
 	}
+	bufio_close(&b);
 	hl_checker_release(&ck);
 	profile_release(&prof);
 	return NULL;
@@ -802,6 +824,7 @@ static void run_jobs(ctx *C, joblist *L)
 	hl_checker ck;
 	profile prof;
 	pool P;
+	bufio b;
 
 	if (nthreads > L->n)
 		nthreads = L->n;
@@ -826,6 +849,7 @@ static void run_jobs(ctx *C, joblist *L)
 	P.waiting = SIZE_MAX;
 	pthread_mutex_init(&P.mu, NULL);
 	pthread_cond_init(&P.cv, NULL);
+	bufio_open(&b);
 	tids = hl_calloc(nthreads - 1, sizeof *tids);
 	for (i = 0; i + 1 < nthreads; i++) /* with no thread to be had, the main one does it all */
 		if (pthread_create(&tids[i], NULL, worker, &P) == 0)
@@ -840,7 +864,7 @@ static void run_jobs(ctx *C, joblist *L)
 			finish(&P, i);
 			emit(C, &L->v[shown++]);
 		} else {
-			run_job(C, &ck, &prof, &L->v[i], NULL, NULL);
+			run_buffered(C, &ck, &prof, &L->v[i], &b);
 			finish(&P, i);
 		}
 	}
@@ -862,6 +886,7 @@ static void run_jobs(ctx *C, joblist *L)
 	profile_release(&prof);
 	pthread_mutex_destroy(&P.mu);
 	pthread_cond_destroy(&P.cv);
+	bufio_close(&b);
 }
 
 static int color_choice(const char *when, FILE *out, int *color)
