@@ -435,9 +435,13 @@ static int matches_link(run *R, const pcre2_code *re, size_t from, size_t end)
 
 	for (i = hl_doc_first_link(R->doc, from); i < R->doc->nlinks && R->doc->links[i].start <= end; i++) {
 		const hl_link *l = &R->doc->links[i];
-		if (((l->start < end && l->end > from) || (l->start == l->end && l->start >= from && l->start < end)) &&
-		    l->href[0] != '\0' &&
-		    pcre2_match(re, (PCRE2_SPTR)l->href, strlen(l->href), 0, 0, R->ck->md, R->ck->mctx) >= 0)
+		if (!((l->start < end && l->end > from) || (l->start == l->end && l->start >= from && l->start < end)) ||
+		    l->href[0] == '\0')
+			continue;
+		/* a target is not prose (it may not be valid UTF-8): pcre2_match checks it, and
+		 * runs the JIT code once the regex has it (compiled here if still waiting) */
+		hl_rules_jit_late(R->ck->rules, re);
+		if (pcre2_match(re, (PCRE2_SPTR)l->href, strlen(l->href), 0, 0, R->ck->md, R->ck->mctx) >= 0)
 			return 1;
 	}
 	return 0;
