@@ -488,15 +488,53 @@ static size_t next_char(const hl_doc *doc, size_t at, size_t end)
 
 #define BEFORE_WINDOW 80 /* bytes before a match that unless-before looks at */
 
+/* A byte of a token of the trigger scan (an ASCII letter or digit). */
+static inline int tok_byte(unsigned char c)
+{
+	return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
+}
+
+/*
+ * Does unless-before match in text[ws, ms), up to its end? Its parts run as the other
+ * split regexes do, anchored at their candidates, with two cases the candidates cannot
+ * answer: where ms falls inside a token, a part could end on the piece before it, which
+ * the token scan never saw as a word of its own (the whole regex runs); and where ws
+ * does, a part could begin at ws, on the piece after it (the anchored regex runs there).
+ */
+static int before_matches(run *R, size_t ws, size_t ms)
+{
+	const hl_split *sp = &R->rule->before_split;
+	const unsigned char *t = (const unsigned char *)R->doc->text.s;
+	int cut = ws > 0 && ws < ms && tok_byte(t[ws - 1]) && tok_byte(t[ws]);
+	size_t a, b, i;
+	int rc;
+
+	if (R->cands == NULL || sp->nparts == 0 || (ms > ws && ms < R->doc->text.len && tok_byte(t[ms - 1]) && tok_byte(t[ms])))
+		return hl_run_match(R, R->rule->unless_before, ws, ms, ws, &a, &b);
+	for (i = 0; i < sp->nparts; i++) {
+		const hl_part *p = &sp->parts[i];
+		cursor c, *cur = hl_run_cursor(R, &c, p->start);
+		if (p->rest != NULL && (rc = hl_run_match(R, p->rest, ws, ms, ws, &a, &b)) != 0)
+			return rc;
+		if (p->anchored == NULL)
+			continue;
+		if (cut && (rc = hl_run_match(R, p->anchored, ws, ms, ws, &a, &b)) != 0)
+			return rc;
+		if (cur != NULL && (rc = hl_run_next(R, p->anchored, cur, ws, ms, ws, &a, &b)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Does unless-before match the text that ends where the match starts? */
 static int negated(run *R, size_t from, size_t ms)
 {
 	const char *t = R->doc->text.s;
-	size_t ws = ms > from + BEFORE_WINDOW ? ms - BEFORE_WINDOW : from, a, b;
+	size_t ws = ms > from + BEFORE_WINDOW ? ms - BEFORE_WINDOW : from;
 
 	while (ws < ms && ((unsigned char)t[ws] & 0xc0) == 0x80)
 		ws++;
-	return hl_run_match(R, R->rule->unless_before, ws, ms, ws, &a, &b) > 0;
+	return before_matches(R, ws, ms) > 0;
 }
 
 /* Check one scope unit text[from, end); unless also looks up to uend. */

@@ -178,6 +178,7 @@ static void rule_release(hl_rule *r)
 	split_release(&r->when_split);
 	split_release(&r->unless_split);
 	split_release(&r->require_split);
+	split_release(&r->before_split);
 	pcre2_code_free(r->unless);
 	pcre2_code_free(r->unless_before);
 	pcre2_code_free(r->when);
@@ -1436,6 +1437,9 @@ static int expand_sets(compiler *C, const hl_rule *r, const pat *p, hl_buf *out)
 	return 0;
 }
 
+/* What follows unless-before's alternation: it must match right up to the reported match. */
+#define BEFORE_SUFFIX "\\s*\\z"
+
 /* Join the patterns of pl (sets expanded) into one alternation and compile it (no JIT:
  * see jit(), for the regexes that run as they are). */
 static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl, int groups,
@@ -2066,13 +2070,25 @@ static void drop_parts(hl_split *sp)
 	sp->nparts = 0;
 }
 
+/* b = (?:b)suffix, unless b is empty. */
+static void wrap(hl_buf *b, const char *suffix)
+{
+	hl_buf w = HL_BUF_INIT;
+
+	if (b->len == 0)
+		return;
+	hl_buf_addf(&w, "(?:%s)%s", b->s, suffix);
+	hl_buf_release(b);
+	*b = w;
+}
+
 /*
  * Split a yes-or-no regex into its parts (see hl_split) and compile them through the
  * cache; a part's anchored regex gets a start slot (the words added to slots) unless an
  * identical one already has one.
  */
-static void split_compile(hl_rules *rules, const hl_rule *r, hl_split *sp, hl_triggers **slots, size_t *cap,
-			  size_t *nslots)
+static void split_compile(hl_rules *rules, const hl_rule *r, hl_split *sp, const char *suffix, hl_triggers **slots,
+			  size_t *cap, size_t *nslots)
 {
 	uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS);
 	size_t g, i, k, j;
@@ -2113,6 +2129,10 @@ static void split_compile(hl_rules *rules, const hl_rule *r, hl_split *sp, hl_tr
 				else
 					free(words.words[k]);
 			words.n = j;
+		}
+		if (suffix != NULL) { /* what follows every item in the whole regex follows each part */
+			wrap(&anch, suffix);
+			wrap(&rest, suffix);
 		}
 		if (rest.len > 0) {
 			compiled *c = cached(rules, rest.s, flags);
@@ -2167,6 +2187,7 @@ static void rule_starts(unsigned char *starts, const hl_rule *r)
 	split_starts(starts, &r->when_split);
 	split_starts(starts, &r->unless_split);
 	split_starts(starts, &r->require_split);
+	split_starts(starts, &r->before_split);
 }
 
 /*
@@ -2268,7 +2289,9 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			r->unless = compile_list(&C, r, &rs->unless, 0, NULL, NULL, &r->unless_split.items,
 						 &r->unless_split.nitems, &r->unless_split.origin);
 		if (rs->unless_before.n)
-			r->unless_before = compile_list(&C, r, &rs->unless_before, 0, "\\s*\\z", NULL, NULL, NULL, NULL);
+			r->unless_before = compile_list(&C, r, &rs->unless_before, 0, BEFORE_SUFFIX, NULL,
+							&r->before_split.items, &r->before_split.nitems,
+							&r->before_split.origin);
 		if (C.errors == e0 && (r->kind == HL_KIND_PATTERN || r->kind == HL_KIND_SWAP) && r->match == NULL)
 			cerr(&C, r, r->loc, "no patterns to match");
 	}
@@ -2316,12 +2339,14 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			if (src != NULL)
 				add_start(rules, &slots, &cap, &nslots, src, !r->case_sensitive,
 					  r->kind == HL_KIND_REQUIRE ? r->when : r->match, &r->start, &r->anchored);
-			jit(rules, r->unless_before);
 			for (k = 0; k < sizeof splits / sizeof splits[0]; k++) {
-				split_compile(rules, r, splits[k], &slots, &cap, &nslots);
+				split_compile(rules, r, splits[k], NULL, &slots, &cap, &nslots);
 				if (splits[k]->nparts == 0)
 					jit(rules, wholes[k]);
 			}
+			/* the whole runs where the window before a match ends inside a word */
+			split_compile(rules, r, &r->before_split, BEFORE_SUFFIX, &slots, &cap, &nslots);
+			jit(rules, r->unless_before);
 		}
 		/* the journal names and study topics that the citation checks look for */
 		if (rules->kb.journal_src != NULL)

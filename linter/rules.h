@@ -89,6 +89,7 @@ typedef struct hl_rule {
 	size_t start;
 	const pcre2_code *anchored; /* owned by the rules' cache */
 	hl_split when_split, unless_split, require_split;
+	hl_split before_split; /* unless-before's parts, each ending in \s*\z as the whole does */
 	enum hl_kind kind;
 	enum hl_severity severity;
 	enum hl_scope scope;

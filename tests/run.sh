@@ -133,6 +133,21 @@ if want prefilter; then
 	else bad "prefilter: fast path and full scan differ" "$(diff "$out/full.txt" "$out/fast.txt" | head -20)"; fi
 fi
 
+# unless-before runs at its candidates, but not where its window begins or ends inside a
+# word (tests/cli/before.txt: a match inside "unproven", windows that cut "zzzznot"): the
+# fast path must cancel the same matches as the full scan, and leave lines 1 and 11
+if want before; then
+	bargs="--color=never --no-excerpt --no-default-rules --rules tests/cli/before.yml tests/cli/before.txt"
+	$HL $bargs >"$out/before-fast.txt" 2>&1
+	HYPELINT_PREFILTER=0 $HL $bargs >"$out/before-full.txt" 2>&1
+	got=$(grep -o 'before\.txt:[0-9]*:' "$out/before-fast.txt" | tr '\n' ' ')
+	if ! cmp -s "$out/before-fast.txt" "$out/before-full.txt"; then
+		bad "before: fast path and full scan differ" "$(diff "$out/before-full.txt" "$out/before-fast.txt" | head -20)"
+	elif [ "$got" != "before.txt:1: before.txt:11: " ]; then
+		bad "before: expected findings on lines 1 and 11 only" "$(cat "$out/before-fast.txt")"
+	else ok; fi
+fi
+
 # the regexes give the same findings through PCRE2's JIT fast path and its interpreter
 if want nojit; then
 	$HL --color=never -j 1 samples tests/golden >"$out/jit.txt" 2>&1; rj=$?
