@@ -10,7 +10,9 @@ void hl_doc_init(hl_doc *doc, const hl_source *src)
 {
 	memset(doc, 0, sizeof *doc);
 	doc->src = src;
-	hl_buf_grow(&doc->text, 0);
+	/* the prose of plain text and Markdown is about as long as the source, that of HTML
+	 * shorter: room for the source from the start spares a copy at each doubling */
+	hl_buf_grow(&doc->text, src != NULL ? src->len : 0);
 	doc->text.s[0] = '\0';
 }
 
