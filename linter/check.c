@@ -196,6 +196,7 @@ void hl_checker_release(hl_checker *ck)
 	hl_cite_free(ck->cite);
 	pcre2_match_data_free(ck->md);
 	pcre2_match_context_free(ck->mctx);
+	hl_buf_release(&ck->scratch);
 	memset(ck, 0, sizeof *ck);
 }
 
@@ -266,48 +267,46 @@ static void add_match(hl_buf *b, const char *match)
 		hl_buf_add_quoted(b, match, n);
 }
 
-char *hl_render(const char *tmpl, const char *match, const char *const *vars)
+char *hl_render(hl_checker *ck, const char *tmpl, const char *match, const char *const *vars)
 {
-	hl_buf b = HL_BUF_INIT;
+	hl_buf *b = &ck->scratch; /* the checker's, so that it grows only while it is new */
 	const char *p;
-	char *m;
 	size_t i;
+
+	b->len = 0;
 
 	for (p = tmpl; *p; p++) {
 		if (*p != '{') { /* a run of literal text, up to the next brace */
 			size_t n = strcspn(p, "{");
-			hl_buf_add(&b, p, n);
+			hl_buf_add(b, p, n);
 			p += n - 1;
 			continue;
 		}
 		if (!strncmp(p, "{match}", 7)) {
-			add_match(&b, match);
+			add_match(b, match);
 			p += 6;
 			continue;
 		}
 		for (i = 0; vars != NULL && vars[i] != NULL; i += 2) {
 			size_t l = strlen(vars[i]);
 			if (!strncmp(p + 1, vars[i], l) && p[l + 1] == '}') {
-				hl_buf_adds(&b, vars[i + 1] ? vars[i + 1] : "");
+				hl_buf_adds(b, vars[i + 1] ? vars[i + 1] : "");
 				p += l + 1;
 				break;
 			}
 		}
 		if (vars != NULL && vars[i] != NULL)
 			continue;
-		hl_buf_addc(&b, *p);
+		hl_buf_addc(b, *p);
 	}
-	/* it is kept until the file is reported: an exact copy, as shrinking the buffer would
-	 * leave a hole in the heap after each message */
-	m = hl_strndup(b.s ? b.s : "", b.len);
-	hl_buf_release(&b);
-	return m;
+	/* it is kept until the file is reported: an exact copy */
+	return hl_strndup(b->s ? b->s : "", b->len);
 }
 
-static char *render(const char *tmpl, const char *match, const char *suggest)
+static char *render(hl_checker *ck, const char *tmpl, const char *match, const char *suggest)
 {
 	const char *vars[] = {"suggestion", suggest, NULL};
-	return hl_render(tmpl, match, suggest ? vars : NULL);
+	return hl_render(ck, tmpl, match, suggest ? vars : NULL);
 }
 
 static void limit_warning(run *R, size_t at, int rc)
@@ -590,7 +589,7 @@ static void check_unit(run *R, const pcre2_code *re, cursor *cur, size_t from, s
 		}
 		f = hl_run_add(R, ms, me);
 		f->suggest = suggest;
-		f->message = render(r->message, f->match, suggest);
+		f->message = render(R->ck, r->message, f->match, suggest);
 		hl_run_rendered(R, f);
 	}
 }
@@ -621,7 +620,7 @@ static void check_require(run *R, cursor *when)
 	if (count < r->min || R->limit_hit)
 		return;
 	f = hl_run_add(R, first_s, first_e);
-	f->message = render(r->message, f->match, NULL);
+	f->message = render(R->ck, r->message, f->match, NULL);
 	hl_run_rendered(R, f);
 }
 

@@ -353,7 +353,7 @@ static int names_equal(run *R, size_t s, size_t e, const char *name)
 static void emit(run *R, size_t s, size_t e, const char *const *vars)
 {
 	hl_finding *f = hl_run_add(R, s, e);
-	f->message = hl_render(R->rule->message, f->match, vars);
+	f->message = hl_render(R->ck, R->rule->message, f->match, vars);
 	hl_run_rendered(R, f);
 }
 
@@ -641,7 +641,7 @@ static void contradicts(run *R, size_t from, size_t end, const ref *entry)
 			const char *vars[] = {"expected", given, NULL};
 			hl_finding *f = hl_run_add(R, mt->s, mt->e);
 			hl_buf nb = HL_BUF_INIT;
-			f->message = hl_render(R->rule->message, f->match, vars);
+			f->message = hl_render(R->ck, R->rule->message, f->match, vars);
 			hl_run_rendered(R, f);
 			f->notes = hl_calloc(1, sizeof *f->notes);
 			f->nnotes = 1;

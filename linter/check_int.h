@@ -69,7 +69,7 @@ int hl_run_match(run *R, const pcre2_code *re, size_t from, size_t end, size_t a
 /* Does re match in text[from, end) or in the target of a link there? */
 int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end);
 /* tmpl with {match} quoted and each {name} of vars (name, value, ..., NULL) filled in. */
-char *hl_render(const char *tmpl, const char *match, const char *const *vars);
+char *hl_render(hl_checker *ck, const char *tmpl, const char *match, const char *const *vars);
 
 /* The citation checks (check_cite.c). */
 void *hl_cite_init(void);
