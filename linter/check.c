@@ -188,6 +188,39 @@ void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_
 	}
 }
 
+/*
+ * What hl_check_doc needs for each document: trigger bits, candidates, the rules that gave
+ * up. The checker keeps them from one document to the next, so that a run over many small
+ * files allocates them once per thread, not once per file (with several threads each
+ * malloc and free costs more).
+ */
+typedef struct doc_work {
+	uint64_t *hit, *bhit, *dhit, *chit; /* per sentence and per block (chunk), whole text, chunk */
+	size_t hit_cap, bhit_cap;
+	unsigned char *gave_up;             /* per rule */
+	hl_cands *cands;                    /* per start slot */
+	size_t *held;                       /* per start slot */
+} doc_work;
+
+static void work_free(void *p, const hl_rules *rules)
+{
+	doc_work *W = p;
+	size_t i;
+
+	if (W == NULL)
+		return;
+	for (i = 0; i < rules->nstarts; i++)
+		free(W->cands[i].v);
+	free(W->cands);
+	free(W->held);
+	free(W->hit);
+	free(W->bhit);
+	free(W->dhit);
+	free(W->chit);
+	free(W->gave_up);
+	free(W);
+}
+
 void hl_checker_release(hl_checker *ck)
 {
 	if (ck->subsets != NULL) /* with a shared cache, the regexes are the cache's */
@@ -197,6 +230,7 @@ void hl_checker_release(hl_checker *ck)
 	pcre2_match_data_free(ck->md);
 	pcre2_match_context_free(ck->mctx);
 	hl_buf_release(&ck->scratch);
+	work_free(ck->work, ck->rules);
 	memset(ck, 0, sizeof *ck);
 }
 
@@ -972,6 +1006,18 @@ static int has_seq(const hl_buf *b, const char *seq, size_t n)
  * checks need the whole text: for a document of several chunks they come first, from a
  * scan of their own words (hl_rules_split_indexes); for one of a single chunk, after its scan.
  */
+static doc_work *new_work(const hl_rules *rules, size_t nw)
+{
+	doc_work *W = hl_calloc(1, sizeof *W);
+
+	W->gave_up = hl_calloc(rules->n + 1, 1);
+	W->dhit = hl_calloc(nw + 1, sizeof *W->dhit);
+	W->chit = hl_calloc(nw + 1, sizeof *W->chit);
+	W->cands = hl_calloc(rules->nstarts + 1, sizeof *W->cands);
+	W->held = hl_calloc(rules->nstarts + 1, sizeof *W->held);
+	return W;
+}
+
 void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings_sink sink, void *arg)
 {
 	const hl_rules *rules = ck->rules;
@@ -984,9 +1030,10 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	 * match, from their trigger words; and where each regex can begin, from its start words */
 	size_t ns = rules->nslots;
 	size_t nw = NW(ns);
-	uint64_t *hit = NULL, *bhit = NULL, *dhit = NULL, *chit = NULL;
+	doc_work *W = ck->work != NULL ? ck->work : (ck->work = new_work(rules, nw));
+	uint64_t *hit = NULL, *bhit = NULL, *dhit = NULL, *chit = NULL; /* NULL: no prefilter */
 	size_t hit_cap = 0, bhit_cap = 0;
-	unsigned char *gave_up = hl_calloc(rules->n + 1, 1);
+	unsigned char *gave_up = W->gave_up;
 	hl_cands *cands = NULL;
 	const pcre2_code *re;
 	int whole_done = 0, rises = 1;
@@ -1006,12 +1053,22 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	 * once it is checked; else all at the end */
 	for (i = 1; i < doc->nanchors && rises; i++)
 		rises = doc->anchors[i].src >= doc->anchors[i - 1].src;
+	memset(gave_up, 0, rules->n + 1);
 	if (pf) {
-		dhit = hl_calloc(nw + 1, sizeof *dhit);
-		chit = hl_calloc(nw + 1, sizeof *chit);
+		hit = W->hit; /* grown below as the chunks need */
+		hit_cap = W->hit_cap;
+		bhit = W->bhit;
+		bhit_cap = W->bhit_cap;
+		dhit = W->dhit;
+		chit = W->chit;
+		memset(dhit, 0, (nw + 1) * sizeof *dhit);
+		memset(chit, 0, (nw + 1) * sizeof *chit);
 		if (doc->text.len <= UINT32_MAX) { /* candidate offsets are 32-bit */
-			cands = hl_calloc(rules->nstarts + 1, sizeof *cands);
-			R.held = hl_calloc(rules->nstarts + 1, sizeof *R.held);
+			cands = W->cands;
+			R.held = W->held;
+			for (i = 0; i < rules->nstarts; i++)
+				cands[i].n = 0;
+			memset(R.held, 0, (rules->nstarts + 1) * sizeof *R.held);
 		}
 		R.cands = cands;
 	}
@@ -1105,13 +1162,10 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	free(S.batch.v);
 	free(L.next);
 	free(L.range);
-	for (i = 0; cands != NULL && i < rules->nstarts; i++)
-		free(cands[i].v);
-	free(cands);
-	free(R.held);
-	free(hit);
-	free(bhit);
-	free(dhit);
-	free(chit);
-	free(gave_up);
+	if (pf) { /* grown for this document's chunks, perhaps */
+		W->hit = hit;
+		W->hit_cap = hit_cap;
+		W->bhit = bhit;
+		W->bhit_cap = bhit_cap;
+	}
 }

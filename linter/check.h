@@ -55,6 +55,7 @@ typedef struct hl_checker {
 	int drop_match;  /* free each finding's matched text once its message is made (an output
 			    that shows no match and computes no fingerprint: one copy less per finding) */
 	hl_buf scratch;  /* where each message is put together (hl_render) */
+	void *work;      /* hl_check_doc's arrays, kept from one document to the next */
 } hl_checker;
 
 /* Limits for every match (0 keeps PCRE2's default). */
