@@ -202,6 +202,18 @@ typedef struct doc_work {
 	size_t *held;                       /* per start slot */
 } doc_work;
 
+static doc_work *new_work(const hl_rules *rules, size_t nw)
+{
+	doc_work *W = hl_calloc(1, sizeof *W);
+
+	W->gave_up = hl_calloc(rules->n + 1, 1);
+	W->dhit = hl_calloc(nw + 1, sizeof *W->dhit);
+	W->chit = hl_calloc(nw + 1, sizeof *W->chit);
+	W->cands = hl_calloc(rules->nstarts + 1, sizeof *W->cands);
+	W->held = hl_calloc(rules->nstarts + 1, sizeof *W->held);
+	return W;
+}
+
 static void work_free(void *p, const hl_rules *rules)
 {
 	doc_work *W = p;
@@ -539,10 +551,11 @@ static int before_matches(run *R, size_t ws, size_t ms)
 	const hl_split *sp = &R->rule->before_split;
 	const unsigned char *t = (const unsigned char *)R->doc->text.s;
 	int cut = ws > 0 && ws < ms && tok_byte(t[ws - 1]) && tok_byte(t[ws]);
+	int inside = ms > ws && ms < R->doc->text.len && tok_byte(t[ms - 1]) && tok_byte(t[ms]);
 	size_t a, b, i;
 	int rc;
 
-	if (R->cands == NULL || sp->nparts == 0 || (ms > ws && ms < R->doc->text.len && tok_byte(t[ms - 1]) && tok_byte(t[ms])))
+	if (R->cands == NULL || sp->nparts == 0 || inside)
 		return hl_run_match(R, R->rule->unless_before, ws, ms, ws, &a, &b);
 	for (i = 0; i < sp->nparts; i++) {
 		const hl_part *p = &sp->parts[i];
@@ -1006,18 +1019,6 @@ static int has_seq(const hl_buf *b, const char *seq, size_t n)
  * checks need the whole text: for a document of several chunks they come first, from a
  * scan of their own words (hl_rules_split_indexes); for one of a single chunk, after its scan.
  */
-static doc_work *new_work(const hl_rules *rules, size_t nw)
-{
-	doc_work *W = hl_calloc(1, sizeof *W);
-
-	W->gave_up = hl_calloc(rules->n + 1, 1);
-	W->dhit = hl_calloc(nw + 1, sizeof *W->dhit);
-	W->chit = hl_calloc(nw + 1, sizeof *W->chit);
-	W->cands = hl_calloc(rules->nstarts + 1, sizeof *W->cands);
-	W->held = hl_calloc(rules->nstarts + 1, sizeof *W->held);
-	return W;
-}
-
 void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_findings_sink sink, void *arg)
 {
 	const hl_rules *rules = ck->rules;

@@ -1440,6 +1440,18 @@ static int expand_sets(compiler *C, const hl_rule *r, const pat *p, hl_buf *out)
 /* What follows unless-before's alternation: it must match right up to the reported match. */
 #define BEFORE_SUFFIX "\\s*\\z"
 
+/* b = (?:b)suffix, unless b is empty. */
+static void wrap(hl_buf *b, const char *suffix)
+{
+	hl_buf w = HL_BUF_INIT;
+
+	if (b->len == 0)
+		return;
+	hl_buf_addf(&w, "(?:%s)%s", b->s, suffix);
+	hl_buf_release(b);
+	*b = w;
+}
+
 /* Join the patterns of pl (sets expanded) into one alternation and compile it (no JIT:
  * see jit(), for the regexes that run as they are). */
 static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl, int groups,
@@ -1496,12 +1508,8 @@ static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl
 		}
 	}
 	if (!bad && count > 0) {
-		if (suffix != NULL) {
-			hl_buf wrapped = HL_BUF_INIT;
-			hl_buf_addf(&wrapped, "(?:%s)%s", all.s, suffix);
-			hl_buf_release(&all);
-			all = wrapped;
-		}
+		if (suffix != NULL)
+			wrap(&all, suffix);
 		code = compile1(all.s, flags, &ec, &off);
 		if (code == NULL) {
 			PCRE2_UCHAR msg[256];
@@ -2068,18 +2076,6 @@ static void drop_parts(hl_split *sp)
 	free(sp->parts);
 	sp->parts = NULL;
 	sp->nparts = 0;
-}
-
-/* b = (?:b)suffix, unless b is empty. */
-static void wrap(hl_buf *b, const char *suffix)
-{
-	hl_buf w = HL_BUF_INIT;
-
-	if (b->len == 0)
-		return;
-	hl_buf_addf(&w, "(?:%s)%s", b->s, suffix);
-	hl_buf_release(b);
-	*b = w;
 }
 
 /*
