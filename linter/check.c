@@ -533,12 +533,6 @@ static size_t next_char(const hl_doc *doc, size_t at, size_t end)
 
 #define BEFORE_WINDOW 80 /* bytes before a match that unless-before looks at */
 
-/* A byte of a token of the trigger scan (an ASCII letter or digit). */
-static inline int tok_byte(unsigned char c)
-{
-	return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
-}
-
 /*
  * Does unless-before match in text[ws, ms), up to its end? Its parts run as the other
  * split regexes do, anchored at their candidates, with two cases the candidates cannot
@@ -550,8 +544,8 @@ static int before_matches(run *R, size_t ws, size_t ms)
 {
 	const hl_split *sp = &R->rule->before_split;
 	const unsigned char *t = (const unsigned char *)R->doc->text.s;
-	int cut = ws > 0 && ws < ms && tok_byte(t[ws - 1]) && tok_byte(t[ws]);
-	int inside = ms > ws && ms < R->doc->text.len && tok_byte(t[ms - 1]) && tok_byte(t[ms]);
+	int cut = ws > 0 && ws < ms && hl_token_byte(t[ws - 1]) && hl_token_byte(t[ws]);
+	int inside = ms > ws && ms < R->doc->text.len && hl_token_byte(t[ms - 1]) && hl_token_byte(t[ms]);
 	size_t a, b, i;
 	int rc;
 

@@ -1119,6 +1119,8 @@ void hl_triggers_release(hl_triggers *t)
 /* Class of token character c plus 1 (letters either case 1-26, digits 27-36), or 0. */
 static unsigned char token_class(unsigned c)
 {
+	if (c > 0xff || !hl_token_byte((unsigned char)c))
+		return 0;
 	if (c - 'a' < 26)
 		return (unsigned char)(c - 'a' + 1);
 	if (c - 'A' < 26)

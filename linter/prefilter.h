@@ -58,6 +58,13 @@ hl_trigger_index *hl_trigger_index_subset(const hl_trigger_index *ix, const unsi
  * tokens of s[0..len). */
 void hl_trigger_index_scan(const hl_trigger_index *ix, const char *s, size_t len, uint64_t *hit);
 
+/* Is c a byte of a token of the trigger scan (an ASCII letter or digit)? Anything else
+ * parts tokens, UTF-8 included. */
+static inline int hl_token_byte(unsigned char c)
+{
+	return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
+}
+
 /* Offsets of tokens, ascending and each once: where a regex may begin to match. Offsets
  * are 32-bit, so the caller collects them only for texts under 4 GiB. */
 typedef struct hl_cands {
