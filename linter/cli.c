@@ -842,8 +842,8 @@ static void run_jobs(ctx *C, joblist *L)
 		profile_release(&prof);
 		return;
 	}
-	/* the regexes are shared from here on: JIT-compile those still waiting, in parallel */
-	hl_rules_jit_all(&C->rules, nthreads);
+	/* the regexes are shared from here on: each is JIT-compiled under a lock on first use */
+	hl_rules_jit_share(&C->rules);
 	P.C = C;
 	P.L = L;
 	P.waiting = SIZE_MAX;

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -158,7 +159,7 @@ static void cache_free(void *p)
 	free(K);
 }
 
-static void jit_queue_free(struct hl_jit_queue *q);
+static void jit_queue_free(hl_rules *rules);
 
 static void rule_release(hl_rule *r)
 {
@@ -307,8 +308,7 @@ void hl_rules_release(hl_rules *rules)
 	split_ix_free(rules->split_ix);
 	cache_free(rules->compiled);
 	rules->compiled = NULL;
-	jit_queue_free(rules->jitq);
-	rules->jitq = NULL;
+	jit_queue_free(rules);
 	for (i = 0; i < rules->n; i++)
 		rule_release(&rules->v[i]);
 	free(rules->v);
@@ -1750,10 +1750,11 @@ static void kb_resolve(compiler *C)
 /* ---- JIT compilation on first use (see hl_rules_jit_late) ---- */
 
 typedef struct hl_jit_queue {
-	pcre2_code **v;      /* sorted by address when compiling is over (jit_queue_seal) */
-	unsigned char *done; /* JIT-compiled, or tried and failed */
+	pcre2_code **v;      /* the regexes queued, with repeats */
 	size_t n, cap;
-	size_t waiting;      /* entries not done */
+	size_t waiting;      /* entries not done (one thread only) */
+	int shared;          /* threads share the rules: compile under mu */
+	pthread_mutex_t mu;
 } hl_jit_queue;
 
 /* Queue a regex that runs as it is for JIT compilation (NULL: nothing to do). */
@@ -1763,116 +1764,97 @@ static void jit(hl_rules *rules, pcre2_code *code)
 
 	if (code == NULL || !hl_use_jit())
 		return;
-	if (q == NULL)
+	if (q == NULL) {
 		q = rules->jitq = hl_calloc(1, sizeof *q);
+		pthread_mutex_init(&q->mu, NULL);
+	}
 	HL_GROW(q->v, q->cap, q->n + 1);
 	q->v[q->n++] = code;
 }
 
-static int by_address(const void *a, const void *b)
+/* The look-up table: each regex of the queue once, at its hash or the first free slot after. */
+static void jit_queue_seal(hl_rules *rules)
 {
-	uintptr_t x = (uintptr_t)*(pcre2_code *const *)a, y = (uintptr_t)*(pcre2_code *const *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Sort the queue for look-ups and drop repeats (a regex may be queued by several rules). */
-static void jit_queue_seal(hl_jit_queue *q)
-{
-	size_t i, n = 0;
+	hl_jit_queue *q = rules->jitq;
+	hl_jit_table *t = &rules->jit;
+	size_t i;
 
 	if (q == NULL)
 		return;
-	qsort(q->v, q->n, sizeof *q->v, by_address);
-	for (i = 0; i < q->n; i++)
-		if (n == 0 || q->v[n - 1] != q->v[i])
-			q->v[n++] = q->v[i];
-	q->n = q->waiting = n;
-	q->done = hl_calloc(n + 1, 1);
-}
-
-static void jit_queue_free(hl_jit_queue *q)
-{
-	if (q == NULL)
-		return;
+	for (t->mask = 15; t->mask < 4 * q->n; t->mask = 2 * t->mask + 1)
+		;
+	t->key = hl_calloc(t->mask + 1, sizeof *t->key);
+	t->done = hl_calloc(t->mask + 1, sizeof *t->done);
+	for (i = 0; i < q->n; i++) {
+		size_t h = hl_jit_hash(t, q->v[i]);
+		while (t->key[h] != NULL && t->key[h] != q->v[i])
+			h = (h + 1) & t->mask;
+		if (t->key[h] == NULL)
+			q->waiting++;
+		t->key[h] = q->v[i];
+	}
 	free(q->v);
-	free(q->done);
-	free(q);
+	q->v = NULL;
+	q->n = q->cap = 0;
 }
 
-static int jit_entry(hl_jit_queue *q, size_t i)
+static void jit_queue_free(hl_rules *rules)
 {
-	if (q->done[i])
+	hl_jit_queue *q = rules->jitq;
+
+	free((void *)rules->jit.key);
+	free(rules->jit.done);
+	memset(&rules->jit, 0, sizeof rules->jit);
+	if (q == NULL)
+		return;
+	pthread_mutex_destroy(&q->mu);
+	free(q->v);
+	free(q);
+	rules->jitq = NULL;
+}
+
+/* Compile the regex of slot h if it still waits; says whether this call compiled it. */
+static int jit_entry(const hl_rules *rules, size_t h)
+{
+	hl_jit_queue *q = rules->jitq;
+	const hl_jit_table *t = &rules->jit;
+	int ok = 0;
+
+	if (atomic_load_explicit(&t->done[h], memory_order_acquire))
 		return 0;
-	q->done[i] = 1;
-	q->waiting--;
-	/* on failure the regex stays with the interpreter */
-	return pcre2_jit_compile(q->v[i], PCRE2_JIT_COMPLETE) == 0;
+	if (q->shared)
+		pthread_mutex_lock(&q->mu);
+	if (!atomic_load_explicit(&t->done[h], memory_order_relaxed)) {
+		/* on failure the regex stays with the interpreter */
+		ok = pcre2_jit_compile((pcre2_code *)t->key[h], PCRE2_JIT_COMPLETE) == 0;
+		if (!q->shared)
+			q->waiting--;
+		atomic_store_explicit(&t->done[h], 1, memory_order_release);
+	}
+	if (q->shared)
+		pthread_mutex_unlock(&q->mu);
+	return ok;
 }
 
 int hl_rules_jit_late(const hl_rules *rules, const pcre2_code *re)
 {
-	hl_jit_queue *q = rules->jitq;
-	size_t lo = 0, hi;
+	const hl_jit_table *t = &rules->jit;
+	size_t h;
 
-	if (q == NULL || q->waiting == 0 || q->done == NULL)
+	if (t->key == NULL || re == NULL || (!rules->jitq->shared && rules->jitq->waiting == 0))
 		return 0;
-	hi = q->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if ((uintptr_t)q->v[mid] < (uintptr_t)re)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < q->n && q->v[lo] == re && jit_entry(q, lo);
+	for (h = hl_jit_hash(t, re); t->key[h] != NULL; h = (h + 1) & t->mask)
+		if (t->key[h] == re)
+			return jit_entry(rules, h);
+	return 0;
 }
 
-typedef struct jit_share {
-	hl_jit_queue *q;
-	size_t part, nparts;
-} jit_share;
-
-/* Every nparts-th entry from part on: shares touch disjoint entries and regexes. */
-static void *jit_part(void *arg)
+void hl_rules_jit_share(hl_rules *rules)
 {
-	jit_share *s = arg;
-	size_t i;
-
-	for (i = s->part; i < s->q->n; i += s->nparts)
-		if (!s->q->done[i])
-			(void)pcre2_jit_compile(s->q->v[i], PCRE2_JIT_COMPLETE);
-	return NULL;
-}
-
-void hl_rules_jit_all(const hl_rules *rules, size_t nthreads)
-{
-	hl_jit_queue *q = rules->jitq;
-	pthread_t tids[8];
-	jit_share shares[8];
-	size_t i, t, started = 0;
-
-	if (q == NULL || q->waiting == 0 || q->done == NULL)
-		return;
-	if (nthreads > 8)
-		nthreads = 8;
-	if (nthreads < 1)
-		nthreads = 1;
-	for (t = 0; t < nthreads; t++)
-		shares[t] = (jit_share){q, t, nthreads};
-	for (t = 1; t < nthreads; t++) {
-		if (pthread_create(&tids[t], NULL, jit_part, &shares[t]) != 0)
-			break;
-		started = t;
+	if (rules->jitq != NULL && rules->jit.key != NULL) {
+		rules->jitq->shared = 1;
+		rules->jit_shared = 1;
 	}
-	jit_part(&shares[0]);
-	for (t = 1; t <= started; t++)
-		pthread_join(tids[t], NULL);
-	for (t = started + 1; t < nthreads; t++) /* the shares no thread could take */
-		jit_part(&shares[t]);
-	for (i = 0; i < q->n; i++)
-		q->done[i] = 1;
-	q->waiting = 0;
 }
 
 
@@ -2363,7 +2345,7 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			rules->kb.journal_words_start = ++nslots - rules->nslots;
 		}
 		cache_drop_keys(rules->compiled);
-		jit_queue_seal(rules->jitq);
+		jit_queue_seal(rules);
 		rules->nstarts = nslots - rules->nslots;
 		rules->triggers = hl_trigger_index_new(slots, nslots);
 		scan_indexes(rules);

@@ -529,8 +529,8 @@ static void test_simd_doc(void)
 	}
 }
 
-/* The rules' regexes are JIT-compiled on first use (hl_rules_jit_late), or all at once
- * before threads share them (hl_rules_jit_all). */
+/* The rules' regexes are JIT-compiled on first use (hl_rules_jit_late), under a lock once
+ * threads share them (hl_rules_jit_share). */
 static size_t jit_size(const pcre2_code *re)
 {
 	size_t n = 0;
@@ -577,9 +577,11 @@ static void test_lazy_jit(void)
 		CHECK(hl_rules_jit_late(&rules, re) && jit_size(re) > 0, "JIT-compiled on first use");
 		CHECK(!hl_rules_jit_late(&rules, re), "compiled once");
 		CHECK(other != NULL && jit_size(other) == 0, "another regex still waits");
-		hl_rules_jit_all(&rules, 2);
-		CHECK(other != NULL && jit_size(other) > 0, "all compiled by hl_rules_jit_all");
-		CHECK(!hl_rules_jit_late(&rules, other), "nothing waits after hl_rules_jit_all");
+		hl_rules_jit_share(&rules);
+		CHECK(rules.jit_shared, "shared");
+		CHECK(other != NULL && jit_size(other) == 0, "sharing compiles nothing");
+		CHECK(hl_rules_jit_late(&rules, other) && jit_size(other) > 0, "JIT-compiled on first use when shared");
+		CHECK(!hl_rules_jit_late(&rules, other) && !hl_rules_jit_late(&rules, re), "each compiled once when shared");
 	}
 	CHECK(!hl_rules_jit_late(&rules, NULL), "an unknown regex is left alone");
 	hl_rules_release(&rules);
