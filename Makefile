@@ -117,7 +117,7 @@ check-asan: deps test-deps
 	@HL_LONGLINE_MB=10 $(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/hypelint \
 		CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" test
 
-# The parallel-jobs test under ThreadSanitizer.
+# The parallel-jobs tests (jobs, jobs-preload) under ThreadSanitizer.
 check-tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan BIN=build-tsan/hypelint \
 		CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build-tsan/hypelint

@@ -252,7 +252,8 @@ static int load_config_packs(ctx *C)
 	return errors;
 }
 
-static int load_rules(ctx *C)
+/* The bundled packs and those of --rules, into rules; the number of errors. */
+static int load_base(const ctx *C, hl_rules *rules, FILE *err)
 {
 	int errors = 0;
 	size_t i;
@@ -261,17 +262,60 @@ static int load_rules(ctx *C)
 		char *dir = default_rules_dir();
 		struct stat sb;
 		if (stat(dir, &sb) != 0) {
-			fprintf(C->err, "hypelint: %s: error: cannot find the bundled rules; use --rules PATH or set HYPELINT_RULES\n", dir);
+			fprintf(err, "hypelint: %s: error: cannot find the bundled rules; use --rules PATH or set HYPELINT_RULES\n", dir);
 			errors++;
 		} else
-			errors += hl_rules_add_path(&C->rules, dir, C->err);
+			errors += hl_rules_add_path(rules, dir, err);
 		free(dir);
 	}
 	for (i = 0; i < C->o.nrule_paths; i++)
-		errors += hl_rules_add_path(&C->rules, C->o.rule_paths[i], C->err);
-	errors += load_config_packs(C);
-	if (errors == 0)
-		errors += hl_rules_compile(&C->rules, C->err);
+		errors += hl_rules_add_path(rules, C->o.rule_paths[i], err);
+	return errors;
+}
+
+/*
+ * Rules loaded while the main thread walks the directories (parallel runs). They are a
+ * guess that no configuration names packs of its own; when one does, they are dropped and
+ * loaded again. Their messages wait in a buffer until the walk's have been printed.
+ */
+typedef struct preload {
+	const ctx *C;
+	hl_rules *rules;
+	char *msg;
+	size_t len;
+	int errors;
+} preload;
+
+static void *preload_rules(void *arg)
+{
+	preload *P = arg;
+	FILE *err = open_memstream(&P->msg, &P->len);
+
+	if (err == NULL)
+		hl_oom();
+	P->errors = load_base(P->C, P->rules, err);
+	if (P->errors == 0)
+		P->errors += hl_rules_compile(P->rules, err);
+	if (fclose(err) != 0)
+		hl_oom();
+	return NULL;
+}
+
+static int configs_name_packs(const ctx *C)
+{
+	size_t i;
+
+	for (i = 0; i < C->nconfigs; i++)
+		if (C->configs[i]->npacks > 0)
+			return 1;
+	return 0;
+}
+
+/* After load_base (and the configurations' packs) and the compilation, with their errors. */
+static int finish_rules(ctx *C, int errors)
+{
+	size_t i;
+
 	for (i = 0; errors == 0 && i < C->nconfigs; i++)
 		errors += hl_config_check_ids(C->configs[i], &C->rules, C->err);
 	if (errors == 0 && C->o.test_rules)
@@ -307,6 +351,17 @@ static int load_rules(ctx *C)
 		C->o.toggles[i].index = (size_t)(r - C->rules.v);
 	}
 	return 0;
+}
+
+/* Every pack (the configurations' too), compiled and checked; 0, or -1 on errors. */
+static int load_rules(ctx *C)
+{
+	int errors = load_base(C, &C->rules, C->err);
+
+	errors += load_config_packs(C);
+	if (errors == 0)
+		errors += hl_rules_compile(&C->rules, C->err);
+	return finish_rules(C, errors);
 }
 
 static void list_rules(ctx *C)
@@ -721,11 +776,16 @@ static void walk(ctx *C, joblist *L, const char *dir, visited **seen, size_t *ns
 	free(kinds);
 }
 
-static void collect(ctx *C, joblist *L, const char *path)
+static int is_dir(const char *path)
 {
 	struct stat sb;
 
-	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+	return strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static void collect(ctx *C, joblist *L, const char *path)
+{
+	if (is_dir(path)) {
 		visited *seen = NULL;
 		size_t nseen = 0, cap = 0;
 		walk(C, L, path, &seen, &nseen, &cap);
@@ -1234,6 +1294,9 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 	joblist L = {NULL, 0, 0};
 	FILE *outf = NULL;
 	size_t k;
+	pthread_t pre_tid;
+	preload pre = {&C, &C.rules, NULL, 0, 0};
+	int pre_started = 0;
 
 	memset(&C, 0, sizeof C);
 	C.out = out;
@@ -1258,16 +1321,31 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 			C.o.rule_paths[C.o.nrule_paths++] = argv[i];
 		}
 	}
+	hl_extract_init();
+	if (lint && C.o.jobs > 1 && !C.o.test_rules)
+		for (i = optind; i < argc && !pre_started; i++)
+			if (is_dir(argv[i]))
+				pre_started = pthread_create(&pre_tid, NULL, preload_rules, &pre) == 0;
 	if (lint)
 		for (i = optind; i < argc; i++)
 			collect(&C, &L, argv[i]);
-	if (setup_configs(&C, &L) != 0) {
+	rc = setup_configs(&C, &L);
+	if (pre_started) {
+		pthread_join(pre_tid, NULL);
+		if (rc != 0 || configs_name_packs(&C)) { /* the guess was wrong, or no rules are needed */
+			hl_rules_release(&C.rules);
+			hl_rules_init(&C.rules);
+			pre_started = 0;
+		} else
+			fwrite(pre.msg, 1, pre.len, err);
+		free(pre.msg);
+	}
+	if (rc != 0) {
 		fputs("hypelint: errors in the configuration; nothing was linted\n", err);
 		rc = 2;
 		goto done;
 	}
-	hl_extract_init();
-	if (load_rules(&C) != 0) {
+	if ((pre_started ? finish_rules(&C, pre.errors) : load_rules(&C)) != 0) {
 		rc = 2;
 		goto done;
 	}

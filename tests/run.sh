@@ -349,6 +349,26 @@ if want config; then
 	else bad "config: a broken configuration found above the file" "exit $rc: $got"; fi
 fi
 
+# 9b. parallel runs load the rules while they walk the directories: the same output as a
+# serial run when a configuration names packs (the guess is dropped), when the rules or a
+# configuration have errors (messages in the same order), and with notes from the walk
+if want jobs-preload; then
+	pre=$out/preload
+	mkdir -p "$pre/tree/sub" "$pre/badcfg/posts"
+	printf 'A miracle cure.\n' >"$pre/tree/a.txt"; printf 'A breakthrough.\n' >"$pre/tree/sub/b.txt"
+	ln -s missing.txt "$pre/tree/gone.txt"
+	printf 'ignore: [a\n' >"$pre/badcfg/.hypelint.yml"; printf 'A miracle.\n' >"$pre/badcfg/posts/p.txt"
+	for args in "tests/config/site tests/config/nested" "$pre/tree" "--rules tests/bad-rules/fields.yml $pre/tree" \
+		"--rules tests/bad-rules/fields.yml $pre/badcfg" "--no-default --rules tests/cli/one-rule.yml $pre/tree"; do
+		# shellcheck disable=SC2086 # $args is several arguments
+		$HL --color=never -j 1 $args >"$pre/j1.txt" 2>&1; r1=$?
+		# shellcheck disable=SC2086
+		$HL --color=never -j 2 $args >"$pre/j2.txt" 2>&1; r2=$?
+		if [ "$r1" = "$r2" ] && cmp -s "$pre/j1.txt" "$pre/j2.txt" && [ -s "$pre/j1.txt" ]; then ok
+		else bad "jobs-preload: -j 1 and -j 2 differ on $args" "exit $r1 and $r2; $(diff "$pre/j1.txt" "$pre/j2.txt" | head -20)"; fi
+	done
+fi
+
 # 10. baseline: old findings stay quiet, new ones are reported, edits elsewhere change nothing
 if want baseline; then
 	b=$out/baseline; mkdir -p "$b"
