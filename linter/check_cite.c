@@ -103,7 +103,7 @@ static int cm(run *R, const pcre2_code *re, size_t from, size_t end, size_t at, 
 
 	if (at > end)
 		return 0;
-	rc = hl_prose_match(R->ck->rules, re, R->doc->text.s + from, end - from, at - from, C->md, R->ck->mctx);
+	rc = hl_prose_match(R->ck, re, R->doc->text.s + from, end - from, at - from, C->md);
 	if (rc <= 0)
 		return 0;
 	o = pcre2_get_ovector_pointer(C->md);

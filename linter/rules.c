@@ -6,7 +6,6 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1752,9 +1751,7 @@ static void kb_resolve(compiler *C)
 typedef struct hl_jit_queue {
 	pcre2_code **v;      /* the regexes queued, with repeats */
 	size_t n, cap;
-	size_t waiting;      /* entries not done (one thread only) */
-	int shared;          /* threads share the rules: compile under mu */
-	pthread_mutex_t mu;
+	size_t waiting;      /* entries not done */
 } hl_jit_queue;
 
 /* Queue a regex that runs as it is for JIT compilation (NULL: nothing to do). */
@@ -1764,10 +1761,8 @@ static void jit(hl_rules *rules, pcre2_code *code)
 
 	if (code == NULL || !hl_use_jit())
 		return;
-	if (q == NULL) {
+	if (q == NULL)
 		q = rules->jitq = hl_calloc(1, sizeof *q);
-		pthread_mutex_init(&q->mu, NULL);
-	}
 	HL_GROW(q->v, q->cap, q->n + 1);
 	q->v[q->n++] = code;
 }
@@ -1807,54 +1802,22 @@ static void jit_queue_free(hl_rules *rules)
 	memset(&rules->jit, 0, sizeof rules->jit);
 	if (q == NULL)
 		return;
-	pthread_mutex_destroy(&q->mu);
 	free(q->v);
 	free(q);
 	rules->jitq = NULL;
 }
 
-/* Compile the regex of slot h if it still waits; says whether this call compiled it. */
-static int jit_entry(const hl_rules *rules, size_t h)
-{
-	hl_jit_queue *q = rules->jitq;
-	const hl_jit_table *t = &rules->jit;
-	int ok = 0;
-
-	if (atomic_load_explicit(&t->done[h], memory_order_acquire))
-		return 0;
-	if (q->shared)
-		pthread_mutex_lock(&q->mu);
-	if (!atomic_load_explicit(&t->done[h], memory_order_relaxed)) {
-		/* on failure the regex stays with the interpreter */
-		ok = pcre2_jit_compile((pcre2_code *)t->key[h], PCRE2_JIT_COMPLETE) == 0;
-		if (!q->shared)
-			q->waiting--;
-		atomic_store_explicit(&t->done[h], 1, memory_order_release);
-	}
-	if (q->shared)
-		pthread_mutex_unlock(&q->mu);
-	return ok;
-}
-
 int hl_rules_jit_late(const hl_rules *rules, const pcre2_code *re)
 {
-	const hl_jit_table *t = &rules->jit;
-	size_t h;
+	long h;
 
-	if (t->key == NULL || re == NULL || (!rules->jitq->shared && rules->jitq->waiting == 0))
+	if (rules->jitq == NULL || rules->jitq->waiting == 0 || (h = hl_jit_slot(&rules->jit, re)) < 0 ||
+	    rules->jit.done[h])
 		return 0;
-	for (h = hl_jit_hash(t, re); t->key[h] != NULL; h = (h + 1) & t->mask)
-		if (t->key[h] == re)
-			return jit_entry(rules, h);
-	return 0;
-}
-
-void hl_rules_jit_share(hl_rules *rules)
-{
-	if (rules->jitq != NULL && rules->jit.key != NULL) {
-		rules->jitq->shared = 1;
-		rules->jit_shared = 1;
-	}
+	rules->jit.done[h] = 1;
+	rules->jitq->waiting--;
+	/* on failure the regex stays with the interpreter */
+	return pcre2_jit_compile((pcre2_code *)rules->jit.key[h], PCRE2_JIT_COMPLETE) == 0;
 }
 
 

@@ -4,7 +4,6 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -116,13 +115,26 @@ typedef struct hl_rule {
  * key NULL is a free slot; done is set once the slot's regex is compiled or has failed. */
 typedef struct hl_jit_table {
 	const pcre2_code **key;
-	atomic_uchar *done;
+	unsigned char *done;
 	size_t mask;
 } hl_jit_table;
 
 static inline size_t hl_jit_hash(const hl_jit_table *t, const pcre2_code *re)
 {
 	return (size_t)(((uint64_t)(uintptr_t)re * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & t->mask;
+}
+
+/* re's slot in t, or -1 when it is not there (it does not wait for the JIT compiler). */
+static inline long hl_jit_slot(const hl_jit_table *t, const pcre2_code *re)
+{
+	size_t h;
+
+	if (t->key == NULL)
+		return -1;
+	for (h = hl_jit_hash(t, re); t->key[h] != NULL; h = (h + 1) & t->mask)
+		if (t->key[h] == re)
+			return (long)h;
+	return -1;
 }
 
 typedef struct hl_rules {
@@ -136,7 +148,6 @@ typedef struct hl_rules {
 	void *compiled;     /* regexes shared by rules, by source (rules.c) */
 	struct hl_jit_queue *jitq; /* regexes whose JIT compilation waits for their first match */
 	hl_jit_table jit;   /* the same regexes by hash (hl_rules_jit_late) */
-	int jit_shared;     /* threads share the rules (hl_rules_jit_share) */
 	char **files;       /* names of the loaded files (owned) */
 	size_t nfiles, files_cap;
 	void *priv;         /* loader state: named sets */
@@ -160,25 +171,10 @@ void hl_rules_split_indexes(const hl_rules *rules, const hl_trigger_index **doc,
  * The JIT compiler runs on a regex when it is first matched, not at start-up: a post
  * needs only some of the rules' regexes, and compiling one takes longer than a short text
  * takes to lint. hl_rules_jit_late compiles re (from hl_rules_compile) if it is still
- * waiting, and says whether it did. Compiling changes the regex, so before threads share
- * the rules, hl_rules_jit_share makes it take a lock; from then on a thread must call
- * hl_rules_jit_late before it first matches a regex (hl_prose_match does), so no thread
- * reads a regex another is compiling.
+ * waiting, and says whether it did. It changes the regex: threads that share the rules
+ * leave them as they are and compile copies of their own (hl_checker_own_jit).
  */
 int hl_rules_jit_late(const hl_rules *rules, const pcre2_code *re);
-void hl_rules_jit_share(hl_rules *rules);
-
-/* Is re compiled, or not waiting at all? (No lock: the test before hl_rules_jit_late.) */
-static inline int hl_rules_jit_settled(const hl_rules *rules, const pcre2_code *re)
-{
-	const hl_jit_table *t = &rules->jit;
-	size_t h;
-
-	for (h = hl_jit_hash(t, re); t->key[h] != NULL; h = (h + 1) & t->mask)
-		if (t->key[h] == re)
-			return atomic_load_explicit(&t->done[h], memory_order_acquire);
-	return 1;
-}
 
 void hl_rules_init(hl_rules *rules);
 /*
