@@ -311,10 +311,51 @@ static int may_name_journal(run *R, size_t from, size_t end)
 	return hit != 0;
 }
 
-/* Every in-text citation (RE_CITE) holds "(" or "[". */
-static int may_cite(run *R, size_t from, size_t end)
+/*
+ * Where RE_CITE's next match from `at` (before end) can begin at the earliest, or -1 when
+ * there is none. Each of its three forms has a bracket followed by what begins it: "("
+ * and a capital (Surname et al., 2020), "[" and a digit ([3]), or "(" and the first digit
+ * of a year: Surname et al. (2020). That last form begins with the words before the
+ * bracket, made only of letters (any byte past ASCII may be one), apostrophes, hyphens,
+ * dots, "&" and white space: it begins no earlier than where such a run begins.
+ * HYPELINT_PREFILTER=0 turns this shortcut off too (at: a plain search).
+ */
+static size_t cite_start(run *R, size_t at, size_t end)
 {
-	return memchr(T(R) + from, '(', end - from) != NULL || memchr(T(R) + from, '[', end - from) != NULL;
+	const char *t = T(R), *p, *lim = t + end - 1; /* a bracket has a byte after it */
+	size_t b;
+
+	if (!R->ck->prefilter)
+		return at;
+	if (end < at + 2)
+		return (size_t)-1;
+	for (p = t + at; p < lim && (p = memchr(p, '[', (size_t)(lim - p))) != NULL; p++)
+		if (p[1] >= '0' && p[1] <= '9') {
+			lim = p; /* a match begins here, if not before */
+			break;
+		}
+	for (p = t + at; p < lim && (p = memchr(p, '(', (size_t)(lim - p))) != NULL; p++) {
+		if (p[1] >= 'A' && p[1] <= 'Z')
+			return (size_t)(p - t);
+		if (p[1] != '1' && p[1] != '2')
+			continue;
+		for (b = (size_t)(p - t); b > at; b--) {
+			unsigned char x = (unsigned char)t[b - 1];
+			if (!(((x | 0x20) >= 'a' && (x | 0x20) <= 'z') || x >= 0x80 || x == '\'' || x == '-' || x == '.' || x == '&' || x == ' ' ||
+			      (x >= '\t' && x <= '\r')))
+				break;
+		}
+		return b; /* the run before a later "(" begins after this one */
+	}
+	return lim < t + end - 1 ? (size_t)(lim - t) : (size_t)-1;
+}
+
+/* The next in-text citation (RE_CITE) in text[from, end) from at. */
+static int cite_at(run *R, size_t from, size_t end, size_t at, size_t ov[2 * NG])
+{
+	size_t s = cite_start(R, at, end);
+
+	return s != (size_t)-1 && cm(R, ((cite *)R->ck->cite)->re[RE_CITE], from, end, s, ov);
 }
 
 static int has_doi_prefix(run *R, size_t from, size_t end)
@@ -387,8 +428,8 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 		return;
 	/* the author-year citations of the unit, found once */
 	size_t cites[8][3], ncites = 0, c;
-	int bracket = digit && may_cite(R, from, end); /* an author-year citation holds a year */
-	for (at = from; bracket && ncites < 8 && cm(R, C->re[RE_CITE], from, end, at, ov); at = ov[1]) {
+	/* an author-year citation holds a year */
+	for (at = from; digit && ncites < 8 && cite_at(R, from, end, at, ov); at = ov[1]) {
 		size_t s = ov[2] != (size_t)-1 ? ov[2] : ov[6], e = ov[2] != (size_t)-1 ? ov[3] : ov[7];
 		size_t y = ov[2] != (size_t)-1 ? ov[4] : ov[8];
 		if (s != (size_t)-1 && y != (size_t)-1) {
@@ -605,19 +646,18 @@ static size_t mentions_in(run *R, size_t from, size_t end, mention *m)
 static void contradicts(run *R, size_t from, size_t end, const ref *entry)
 {
 	const hl_kb *kb = &R->ck->rules->kb;
-	cite *C = R->ck->cite;
 	mention m[MAX_MENTIONS];
 	size_t ov[2 * NG], at, n, i;
 
-	if (entry != NULL || refs(R)->n == 0 || !has_digit(R, from, end) || !may_cite(R, from, end) ||
+	if (entry != NULL || refs(R)->n == 0 || !has_digit(R, from, end) || cite_start(R, from, end) == (size_t)-1 ||
 	    (n = mentions_in(R, from, end, m)) == 0)
 		return; /* an in-text citation holds a year or a number, and a bracket */
-	for (at = from; cm(R, C->re[RE_CITE], from, end, at, ov); at = ov[1]) {
+	for (at = from; cite_at(R, from, end, at, ov); at = ov[1]) {
 		const ref *r = find_ref(R, ov);
 		const mention *mt = NULL;
 		size_t next[2 * NG], limit = end;
 		int differ;
-		if (cm(R, C->re[RE_CITE], from, end, ov[1], next))
+		if (cite_at(R, from, end, ov[1], next))
 			limit = next[0];
 		/* the journal named since the previous citation, else the first one before the next */
 		for (i = 0; i < n; i++)
