@@ -413,6 +413,12 @@ static int in_doi(run *R, size_t from, size_t end, size_t s)
 
 /* ---- misattributed-study ---- */
 
+/* "Journal (year)": where and when study t was published, for a message. */
+static void expect(char *buf, size_t size, const hl_kb *kb, const hl_study *t)
+{
+	snprintf(buf, size, "%s (%lu)", kb->journals[t->journal].name, t->years[0]);
+}
+
 static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 {
 	const hl_kb *kb = &R->ck->rules->kb;
@@ -469,7 +475,6 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 		return;
 	{
 		const hl_study *t = &kb->studies[found];
-		snprintf(expected, sizeof expected, "%s (%lu)", kb->journals[t->journal].name, t->years[0]);
 		/* the journal */
 		at = from;
 		for (;;) {
@@ -489,6 +494,7 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 		}
 		if (!ok && je > js) {
 			const char *vars[] = {"study", t->label, "expected", expected, NULL};
+			expect(expected, sizeof expected, kb, t);
 			emit(R, js, je, vars);
 		}
 		/* the year, when the study was recognised by its topic */
@@ -509,6 +515,7 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 			}
 			if (!year_ok && firste > first) {
 				const char *vars[] = {"study", t->label, "expected", expected, NULL};
+				expect(expected, sizeof expected, kb, t);
 				emit(R, first, firste, vars);
 			}
 		}
