@@ -3,6 +3,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -128,6 +129,40 @@ static size_t put_utf8(unsigned long cp, char *out)
 	return 4;
 }
 
+/*
+ * libxml2's htmlEntityLookup compares a name with each of its 253 in turn, about 2,300
+ * instructions for "&rsquo;". Each thread keeps the names it has looked up: the code
+ * point, or 0 for a name that is no entity. Once the table is three-quarters full, further
+ * names are looked up every time.
+ */
+#define MEMO_SLOTS 256
+typedef struct entity_memo {
+	char name[33];
+	unsigned long cp;
+} entity_memo;
+static _Thread_local entity_memo memo[MEMO_SLOTS];
+static _Thread_local size_t nmemo;
+
+static unsigned long entity_value(const char *name, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i, k;
+	const htmlEntityDesc *e;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	for (k = h & (MEMO_SLOTS - 1); memo[k].name[0] != '\0'; k = (k + 1) & (MEMO_SLOTS - 1))
+		if (!strcmp(memo[k].name, name))
+			return memo[k].cp;
+	e = htmlEntityLookup((const xmlChar *)name);
+	if (nmemo < MEMO_SLOTS * 3 / 4) {
+		memcpy(memo[k].name, name, len + 1);
+		memo[k].cp = e != NULL ? e->value : 0;
+		nmemo++;
+	}
+	return e != NULL ? e->value : 0;
+}
+
 size_t hl_html_entity(const char *s, size_t n, char out[8], size_t *outlen)
 {
 	size_t i = 1;
@@ -151,16 +186,14 @@ size_t hl_html_entity(const char *s, size_t n, char out[8], size_t *outlen)
 			i++;
 	} else {
 		char name[33];
-		const htmlEntityDesc *e;
 		while (i < n && i < 33 && isalnum((unsigned char)s[i]))
 			i++;
 		if (i == 1 || i >= n || s[i] != ';')
 			return 0;
 		memcpy(name, s + 1, i - 1);
 		name[i - 1] = '\0';
-		if ((e = htmlEntityLookup((const xmlChar *)name)) == NULL)
+		if ((cp = entity_value(name, i - 1)) == 0)
 			return 0;
-		cp = e->value;
 		i++;
 	}
 	*outlen = put_utf8(cp, out);
