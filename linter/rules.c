@@ -2280,10 +2280,10 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			if (src != NULL)
 				add_start(rules, &slots, &cap, &nslots, src, !r->case_sensitive,
 					  r->kind == HL_KIND_REQUIRE ? r->when : r->match, &r->start, &r->anchored);
+			/* a split regex's whole still runs on link targets (matches_link) */
 			for (k = 0; k < sizeof splits / sizeof splits[0]; k++) {
 				split_compile(rules, r, splits[k], NULL, &slots, &cap, &nslots);
-				if (splits[k]->nparts == 0)
-					jit(rules, wholes[k]);
+				jit(rules, wholes[k]);
 			}
 			/* the whole runs where the window before a match ends inside a word */
 			split_compile(rules, r, &r->before_split, BEFORE_SUFFIX, &slots, &cap, &nslots);
