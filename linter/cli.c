@@ -276,11 +276,15 @@ static int load_base(const ctx *C, hl_rules *rules, FILE *err)
 /*
  * Rules loaded while the main thread walks the directories (parallel runs). They are a
  * guess that no configuration names packs of its own; when one does, they are dropped and
- * loaded again. Their messages wait in a buffer until the walk's have been printed.
+ * loaded again. Their messages wait in a buffer until the walk's have been printed. Each
+ * pattern is checked alone on whichever thread is free (hl_pat_checks_run): the main one
+ * once its walk is done. When one does not compile, the rules are loaded again too, so
+ * that the error is reported as a serial run reports it.
  */
 typedef struct preload {
 	const ctx *C;
 	hl_rules *rules;
+	hl_pat_checks *checks;
 	char *msg;
 	size_t len;
 	int errors;
@@ -293,9 +297,13 @@ static void *preload_rules(void *arg)
 
 	if (err == NULL)
 		hl_oom();
+	P->rules->checks = P->checks;
 	P->errors = load_base(P->C, P->rules, err);
 	if (P->errors == 0)
 		P->errors += hl_rules_compile(P->rules, err);
+	P->rules->checks = NULL;
+	hl_pat_checks_close(P->checks);
+	hl_pat_checks_run(P->checks);
 	if (fclose(err) != 0)
 		hl_oom();
 	return NULL;
@@ -1297,7 +1305,7 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 	FILE *outf = NULL;
 	size_t k;
 	pthread_t pre_tid;
-	preload pre = {&C, &C.rules, NULL, 0, 0};
+	preload pre = {&C, &C.rules, NULL, NULL, 0, 0};
 	int pre_started = 0;
 
 	memset(&C, 0, sizeof C);
@@ -1325,16 +1333,21 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 	}
 	hl_extract_init();
 	if (lint && C.o.jobs > 1 && !C.o.test_rules)
-		for (i = optind; i < argc && !pre_started; i++)
-			if (is_dir(argv[i]))
+		for (i = optind; i < argc; i++)
+			if (is_dir(argv[i])) {
+				pre.checks = hl_pat_checks_new();
 				pre_started = pthread_create(&pre_tid, NULL, preload_rules, &pre) == 0;
+				break; /* tried once: without the thread, the rules load after the walk */
+			}
 	if (lint)
 		for (i = optind; i < argc; i++)
 			collect(&C, &L, argv[i]);
 	rc = setup_configs(&C, &L);
 	if (pre_started) {
+		hl_pat_checks_run(pre.checks);
 		pthread_join(pre_tid, NULL);
-		if (rc != 0 || configs_name_packs(&C)) { /* the guess was wrong, or no rules are needed */
+		/* the guess was wrong, no rules are needed, or a pattern's error is to be reported */
+		if (rc != 0 || configs_name_packs(&C) || hl_pat_checks_failed(pre.checks)) {
 			hl_rules_release(&C.rules);
 			hl_rules_init(&C.rules);
 			pre_started = 0;
@@ -1342,6 +1355,7 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 			fwrite(pre.msg, 1, pre.len, err);
 		free(pre.msg);
 	}
+	hl_pat_checks_free(pre.checks);
 	if (rc != 0) {
 		fputs("hypelint: errors in the configuration; nothing was linted\n", err);
 		rc = 2;

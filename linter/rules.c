@@ -1372,6 +1372,88 @@ int hl_use_jit(void)
 	return v == NULL || strcmp(v, "0") != 0;
 }
 
+/* ---- patterns checked alone by another thread (see hl_pat_checks_run) ---- */
+
+struct hl_pat_checks {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char **v;          /* 'i' or 'c' (caseless or not), then the pattern */
+	size_t n, cap, next;
+	int closed, failed;
+};
+
+hl_pat_checks *hl_pat_checks_new(void)
+{
+	hl_pat_checks *q = hl_calloc(1, sizeof *q);
+
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	return q;
+}
+
+static void pat_checks_add(hl_pat_checks *q, const char *key)
+{
+	char *k = hl_strdup(key);
+
+	pthread_mutex_lock(&q->mu);
+	HL_GROW(q->v, q->cap, q->n + 1);
+	q->v[q->n++] = k;
+	pthread_cond_signal(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+void hl_pat_checks_close(hl_pat_checks *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->closed = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+void hl_pat_checks_run(hl_pat_checks *q)
+{
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		const char *key;
+		pcre2_code *c;
+		int code;
+		PCRE2_SIZE off;
+		while (q->next == q->n && !q->closed)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if (q->next == q->n)
+			break;
+		key = q->v[q->next++]; /* the string stays where it is when v grows */
+		pthread_mutex_unlock(&q->mu);
+		c = compile1(key + 1, PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (key[0] == 'i' ? PCRE2_CASELESS : 0),
+			     &code, &off);
+		pcre2_code_free(c);
+		pthread_mutex_lock(&q->mu);
+		if (c == NULL)
+			q->failed = 1;
+	}
+	pthread_mutex_unlock(&q->mu);
+}
+
+int hl_pat_checks_failed(hl_pat_checks *q)
+{
+	int f;
+
+	pthread_mutex_lock(&q->mu);
+	f = q->failed;
+	pthread_mutex_unlock(&q->mu);
+	return f;
+}
+
+void hl_pat_checks_free(hl_pat_checks *q)
+{
+	if (q == NULL)
+		return;
+	hl_strs_free(q->v, q->n);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+	free(q);
+}
+
 /* Check one pattern on its own, so that an error points into it. Returns 0 when it compiles. */
 static int check_pat(compiler *C, const hl_rule *r, const pat *p, const char *re, uint32_t flags)
 {
@@ -1385,11 +1467,14 @@ static int check_pat(compiler *C, const hl_rule *r, const pat *p, const char *re
 	for (i = 0; i < C->nchecked; i++) /* a few hundred at most, compared once each at start-up */
 		if (C->checked[i][0] == (char)(flags & PCRE2_CASELESS ? 'i' : 'c') && !strcmp(C->checked[i] + 1, re))
 			return 0;
-	if ((c = compile1(re, flags, &code, &off)) != NULL) {
+	if (C->rules->checks != NULL || (c = compile1(re, flags, &code, &off)) != NULL) {
 		hl_buf key = HL_BUF_INIT;
-		pcre2_code_free(c);
+		if (C->rules->checks == NULL)
+			pcre2_code_free(c);
 		hl_buf_addc(&key, flags & PCRE2_CASELESS ? 'i' : 'c');
 		hl_buf_adds(&key, re);
+		if (C->rules->checks != NULL)
+			pat_checks_add(C->rules->checks, key.s);
 		HL_GROW(C->checked, C->checked_cap, C->nchecked + 1);
 		C->checked[C->nchecked++] = hl_buf_detach(&key);
 		return 0;

@@ -137,6 +137,8 @@ static inline long hl_jit_slot(const hl_jit_table *t, const pcre2_code *re)
 	return -1;
 }
 
+typedef struct hl_pat_checks hl_pat_checks;
+
 typedef struct hl_rules {
 	hl_rule *v;
 	size_t n, cap;
@@ -148,6 +150,7 @@ typedef struct hl_rules {
 	void *compiled;     /* regexes shared by rules, by source (rules.c) */
 	struct hl_jit_queue *jitq; /* regexes whose JIT compilation waits for their first match */
 	hl_jit_table jit;   /* the same regexes by hash (hl_rules_jit_late) */
+	hl_pat_checks *checks; /* where patterns wait to be checked alone (not owned; NULL: now) */
 	char **files;       /* names of the loaded files (owned) */
 	size_t nfiles, files_cap;
 	void *priv;         /* loader state: named sets */
@@ -175,6 +178,20 @@ void hl_rules_split_indexes(const hl_rules *rules, const hl_trigger_index **doc,
  * leave them as they are and compile copies of their own (hl_checker_own_jit).
  */
 int hl_rules_jit_late(const hl_rules *rules, const pcre2_code *re);
+
+/*
+ * Checking each pattern on its own, so that an error points into it, can be left to
+ * another thread. While rules->checks is set, hl_rules_compile queues each pattern there
+ * instead of compiling it alone, and hl_pat_checks_run, on any thread, compiles what is
+ * queued until hl_pat_checks_close has been called and nothing is left. A pattern that
+ * does not compile alone makes hl_pat_checks_failed true: the rules must then be loaded
+ * again without the queue, which reports the error where it is.
+ */
+hl_pat_checks *hl_pat_checks_new(void);
+void hl_pat_checks_close(hl_pat_checks *q);
+void hl_pat_checks_run(hl_pat_checks *q);
+int hl_pat_checks_failed(hl_pat_checks *q);
+void hl_pat_checks_free(hl_pat_checks *q);
 
 void hl_rules_init(hl_rules *rules);
 /*

@@ -351,7 +351,9 @@ fi
 
 # 9b. parallel runs load the rules while they walk the directories: the same output as a
 # serial run when a configuration names packs (the guess is dropped), when the rules or a
-# configuration have errors (messages in the same order), and with notes from the walk
+# configuration have errors (messages in the same order), when a pattern is valid only
+# joined to the others (tests/cli/alone.yml: the main thread's check of each pattern
+# alone must catch it), and with notes from the walk
 if want jobs-preload; then
 	pre=$out/preload
 	mkdir -p "$pre/tree/sub" "$pre/badcfg/posts"
@@ -359,7 +361,8 @@ if want jobs-preload; then
 	ln -s missing.txt "$pre/tree/gone.txt"
 	printf 'ignore: [a\n' >"$pre/badcfg/.hypelint.yml"; printf 'A miracle.\n' >"$pre/badcfg/posts/p.txt"
 	for args in "tests/config/site tests/config/nested" "$pre/tree" "--rules tests/bad-rules/fields.yml $pre/tree" \
-		"--rules tests/bad-rules/fields.yml $pre/badcfg" "--no-default --rules tests/cli/one-rule.yml $pre/tree"; do
+		"--rules tests/bad-rules/fields.yml $pre/badcfg" "--no-default --rules tests/cli/one-rule.yml $pre/tree" \
+		"--no-default --rules tests/cli/alone.yml $pre/tree" "--rules tests/bad-rules/regex.yml $pre/tree"; do
 		# shellcheck disable=SC2086 # $args is several arguments
 		$HL --color=never -j 1 $args >"$pre/j1.txt" 2>&1; r1=$?
 		# shellcheck disable=SC2086
