@@ -217,6 +217,20 @@ static int has_link_text(run *R, size_t b)
 	       R->doc->links[hl_doc_first_link(R->doc, bl->start)].start < bl->end;
 }
 
+/* Can block text[from, end) be a reference-list heading (RE_HEAD)? Its first letter after
+ * white space begins one of the heading words; past ASCII, the regex decides (white space
+ * of other scripts, and letters that match caselessly, such as the long s). */
+static int may_head(run *R, size_t from, size_t end)
+{
+	const unsigned char *t = (const unsigned char *)T(R);
+
+	if (!R->ck->prefilter)
+		return 1;
+	while (from < end && (t[from] == ' ' || (t[from] >= '\t' && t[from] <= '\r')))
+		from++;
+	return from < end && (t[from] >= 0x80 || (t[from] != 0 && strchr("rsbwclnfRSBWCLNF", t[from]) != NULL));
+}
+
 static hl_refs *refs(run *R)
 {
 	const hl_doc *doc = R->doc;
@@ -228,7 +242,8 @@ static hl_refs *refs(run *R)
 	rf = R->refs = hl_calloc(1, sizeof *rf);
 	/* by its heading */
 	for (b = 0; b < doc->nblocks; b++)
-		if (cm(R, ((cite *)R->ck->cite)->re[RE_HEAD], doc->blocks[b].start, doc->blocks[b].end,
+		if (may_head(R, doc->blocks[b].start, doc->blocks[b].end) &&
+		    cm(R, ((cite *)R->ck->cite)->re[RE_HEAD], doc->blocks[b].start, doc->blocks[b].end,
 		       doc->blocks[b].start, ov)) {
 			/* the entries: blocks that look like one, up to the next heading or the first that does not */
 			first = b + 1;
