@@ -411,5 +411,8 @@ void hl_path_join(hl_buf *b, const char *dir, const char *name)
 	size_t n = strlen(dir);
 
 	b->len = 0;
-	hl_buf_addf(b, "%s%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" : "/", name);
+	hl_buf_add(b, dir, n);
+	if (n == 0 || dir[n - 1] != '/')
+		hl_buf_addc(b, '/');
+	hl_buf_adds(b, name);
 }
