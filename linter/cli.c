@@ -903,9 +903,9 @@ static void run_jobs(ctx *C, joblist *L)
 	memset(&P, 0, sizeof P);
 	if (nthreads > 1)
 		P.subsets = hl_subset_cache_new();
-	checker_init(C, &ck, P.subsets);
 	profile_init(&prof, &C->rules);
 	if (nthreads <= 1) {
+		checker_init(C, &ck, NULL);
 		for (i = 0; i < L->n; i++) {
 			run_job(C, &ck, &prof, &L->v[i], C->out, C->err);
 			emit(C, &L->v[i]);
@@ -926,6 +926,7 @@ static void run_jobs(ctx *C, joblist *L)
 			started++;
 		else
 			break;
+	checker_init(C, &ck, P.subsets); /* while the workers make theirs */
 	while ((i = take(&P)) < L->n) {
 		while (shown < i && is_done(&P, shown))
 			emit(C, &L->v[shown++]);
