@@ -235,8 +235,6 @@ static void work_free(void *p, const hl_rules *rules)
 
 void hl_checker_release(hl_checker *ck)
 {
-	size_t i;
-
 	if (ck->subsets != NULL) /* with a shared cache, the regexes are the cache's */
 		sub_release(ck->subsets, ck->shared == NULL);
 	free(ck->subsets);
@@ -245,28 +243,9 @@ void hl_checker_release(hl_checker *ck)
 	pcre2_match_context_free(ck->mctx);
 	hl_buf_release(&ck->scratch);
 	work_free(ck->work, ck->rules);
-	if (ck->own != NULL)
-		for (i = 0; i <= ck->rules->jit.mask; i++)
-			pcre2_code_free(ck->own[i]);
-	free(ck->own);
 	memset(ck, 0, sizeof *ck);
 }
 
-void hl_checker_own_jit(hl_checker *ck)
-{
-	if (ck->rules->jit.key != NULL && ck->own == NULL)
-		ck->own = hl_calloc(ck->rules->jit.mask + 1, sizeof *ck->own);
-}
-
-const pcre2_code *hl_checker_own(hl_checker *ck, long slot)
-{
-	pcre2_code *c = pcre2_code_copy(ck->rules->jit.key[slot]);
-
-	if (c == NULL)
-		hl_oom();
-	(void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* on failure the copy stays with the interpreter */
-	return ck->own[slot] = c;
-}
 
 static void finding_release(hl_finding *f)
 {
@@ -507,7 +486,7 @@ static int matches_link(run *R, const pcre2_code *re, size_t from, size_t end)
 			continue;
 		/* a target is not prose (it may not be valid UTF-8): pcre2_match checks it, and
 		 * runs the JIT code once the regex has it (compiled here if still waiting) */
-		if (R->ck->own == NULL)
+		if (!R->ck->rules->jit_shared)
 			hl_rules_jit_late(R->ck->rules, re);
 		if (pcre2_match(hl_ready(R->ck, re), (PCRE2_SPTR)l->href, strlen(l->href), 0, 0, R->ck->md, R->ck->mctx) >= 0)
 			return 1;

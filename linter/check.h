@@ -56,19 +56,12 @@ typedef struct hl_checker {
 			    that shows no match and computes no fingerprint: one copy less per finding) */
 	hl_buf scratch;  /* where each message is put together (hl_render) */
 	void *work;      /* hl_check_doc's arrays, kept from one document to the next */
-	pcre2_code **own; /* with threads: this checker's JIT-compiled copies of the rules'
-			     waiting regexes, by slot of rules->jit (NULL: compile the rules' own) */
 } hl_checker;
 
 /* Limits for every match (0 keeps PCRE2's default). */
 void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_limit,
 		     unsigned long depth_limit);
 void hl_checker_release(hl_checker *ck);
-/* For a checker of one of several threads that share the rules: the JIT compiler runs on
- * copies of the rules' regexes this checker makes on first use, never on the rules'. */
-void hl_checker_own_jit(hl_checker *ck);
-/* The copy of re to match with (made and JIT-compiled now if it is the first use). */
-const pcre2_code *hl_checker_own(hl_checker *ck, long slot);
 
 /*
  * Takes a batch of findings from hl_check_doc. They are the sink's during the call:

@@ -11,15 +11,11 @@ struct hl_refs;
  * pcre2_match's arguments with PCRE2_NO_UTF_CHECK. A JIT-compiled regex goes through
  * PCRE2's fast path, which skips the checks pcre2_match repeats on every call. A regex of
  * the rules not JIT-compiled yet is compiled on this first match (hl_rules_jit_late), or,
- * when threads share the rules, its copy is (hl_checker_own_jit).
+ * when threads share the rules, as hl_rules_jit_ready says.
  */
-static inline const pcre2_code *hl_ready(hl_checker *ck, const pcre2_code *re)
+static inline const pcre2_code *hl_ready(const hl_checker *ck, const pcre2_code *re)
 {
-	long h;
-
-	if (ck->own != NULL && (h = hl_jit_slot(&ck->rules->jit, re)) >= 0)
-		return ck->own[h] != NULL ? ck->own[h] : hl_checker_own(ck, h);
-	return re;
+	return ck->rules->jit_shared ? hl_rules_jit_ready(ck->rules, re) : re;
 }
 
 static inline int hl_prose_match(hl_checker *ck, const pcre2_code *re, const char *s, size_t len, size_t at,
@@ -29,7 +25,7 @@ static inline int hl_prose_match(hl_checker *ck, const pcre2_code *re, const cha
 
 	re = hl_ready(ck, re);
 	rc = pcre2_jit_match(re, (PCRE2_SPTR)s, len, at, 0, md, ck->mctx);
-	if (rc == PCRE2_ERROR_JIT_BADOPTION && ck->own == NULL && hl_rules_jit_late(ck->rules, re))
+	if (rc == PCRE2_ERROR_JIT_BADOPTION && !ck->rules->jit_shared && hl_rules_jit_late(ck->rules, re))
 		rc = pcre2_jit_match(re, (PCRE2_SPTR)s, len, at, 0, md, ck->mctx);
 	if (rc == PCRE2_ERROR_JIT_BADOPTION) /* not JIT-compiled (HYPELINT_JIT=0, or JIT failed) */
 		rc = pcre2_match(re, (PCRE2_SPTR)s, len, at, PCRE2_NO_UTF_CHECK, md, ck->mctx);

@@ -523,15 +523,11 @@ static int needs_match(const ctx *C)
 }
 
 /* A checker for this run; shared (may be NULL): the cache of partial regexes of its threads. */
-/* shared: the subset cache of a parallel run, whose threads compile their own copies of
- * the regexes that wait for the JIT compiler */
 static void checker_init(const ctx *C, hl_checker *ck, hl_subset_cache *shared)
 {
 	hl_checker_init(ck, &C->rules, C->o.match_limit, C->o.depth_limit);
 	ck->drop_match = !needs_match(C);
 	ck->shared = shared;
-	if (shared != NULL)
-		hl_checker_own_jit(ck);
 }
 
 /* Count a file's results by severity, and whether one is at the --fail-on level. */
@@ -914,6 +910,8 @@ static void run_jobs(ctx *C, joblist *L)
 		profile_release(&prof);
 		return;
 	}
+	/* the regexes are shared from here on (see hl_rules_jit_ready) */
+	hl_rules_jit_share(&C->rules);
 	P.C = C;
 	P.L = L;
 	P.waiting = SIZE_MAX;

@@ -1864,7 +1864,7 @@ static void jit_queue_seal(hl_rules *rules)
 	for (t->mask = 15; t->mask < 4 * q->n; t->mask = 2 * t->mask + 1)
 		;
 	t->key = hl_calloc(t->mask + 1, sizeof *t->key);
-	t->done = hl_calloc(t->mask + 1, sizeof *t->done);
+	t->state = hl_calloc(t->mask + 1, sizeof *t->state);
 	for (i = 0; i < q->n; i++) {
 		size_t h = hl_jit_hash(t, q->v[i]);
 		while (t->key[h] != NULL && t->key[h] != q->v[i])
@@ -1881,9 +1881,14 @@ static void jit_queue_seal(hl_rules *rules)
 static void jit_queue_free(hl_rules *rules)
 {
 	hl_jit_queue *q = rules->jitq;
+	size_t i;
 
+	if (rules->jit.plain != NULL)
+		for (i = 0; i <= rules->jit.mask; i++)
+			pcre2_code_free(rules->jit.plain[i]);
+	free(rules->jit.plain);
 	free((void *)rules->jit.key);
-	free(rules->jit.done);
+	free(rules->jit.state);
 	memset(&rules->jit, 0, sizeof rules->jit);
 	if (q == NULL)
 		return;
@@ -1895,14 +1900,46 @@ static void jit_queue_free(hl_rules *rules)
 int hl_rules_jit_late(const hl_rules *rules, const pcre2_code *re)
 {
 	long h;
+	int ok;
 
 	if (rules->jitq == NULL || rules->jitq->waiting == 0 || (h = hl_jit_slot(&rules->jit, re)) < 0 ||
-	    rules->jit.done[h])
+	    atomic_load_explicit(&rules->jit.state[h], memory_order_relaxed) != HL_JIT_WAITING)
 		return 0;
-	rules->jit.done[h] = 1;
 	rules->jitq->waiting--;
 	/* on failure the regex stays with the interpreter */
-	return pcre2_jit_compile((pcre2_code *)rules->jit.key[h], PCRE2_JIT_COMPLETE) == 0;
+	ok = pcre2_jit_compile((pcre2_code *)rules->jit.key[h], PCRE2_JIT_COMPLETE) == 0;
+	atomic_store_explicit(&rules->jit.state[h], HL_JIT_DONE, memory_order_relaxed);
+	return ok;
+}
+
+void hl_rules_jit_share(hl_rules *rules)
+{
+	hl_jit_table *t = &rules->jit;
+	size_t i;
+
+	if (t->key == NULL || rules->jit_shared)
+		return;
+	t->plain = hl_calloc(t->mask + 1, sizeof *t->plain);
+	for (i = 0; i <= t->mask; i++)
+		if (t->key[i] != NULL && atomic_load_explicit(&t->state[i], memory_order_relaxed) != HL_JIT_DONE &&
+		    (t->plain[i] = pcre2_code_copy(t->key[i])) == NULL)
+			hl_oom();
+	rules->jit_shared = 1;
+}
+
+const pcre2_code *hl_rules_jit_claim(const hl_rules *rules, long slot)
+{
+	hl_jit_table *t = (hl_jit_table *)&rules->jit; /* the states change; nothing else does */
+	unsigned char st = HL_JIT_WAITING;
+
+	if (atomic_compare_exchange_strong_explicit(&t->state[slot], &st, HL_JIT_BUSY, memory_order_acquire,
+						    memory_order_acquire)) {
+		/* this thread compiles it; on failure it stays with the interpreter */
+		(void)pcre2_jit_compile((pcre2_code *)t->key[slot], PCRE2_JIT_COMPLETE);
+		atomic_store_explicit(&t->state[slot], HL_JIT_DONE, memory_order_release);
+		return t->key[slot];
+	}
+	return st == HL_JIT_DONE ? t->key[slot] : t->plain[slot];
 }
 
 

@@ -4,6 +4,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -112,10 +113,15 @@ typedef struct hl_rule {
 } hl_rule;
 
 /* The regexes waiting for JIT compilation, by hash of their address (open addressing):
- * key NULL is a free slot; done is set once the slot's regex is compiled or has failed. */
+ * key NULL is a free slot. state: HL_JIT_WAITING, then HL_JIT_BUSY while one thread
+ * compiles it, then HL_JIT_DONE (compiled, or failed: the interpreter runs it). plain:
+ * once threads share the rules, a copy of each that no thread ever compiles, for the
+ * interpreter to run while another thread compiles the regex. */
+enum { HL_JIT_WAITING, HL_JIT_BUSY, HL_JIT_DONE };
 typedef struct hl_jit_table {
 	const pcre2_code **key;
-	unsigned char *done;
+	atomic_uchar *state;
+	pcre2_code **plain;
 	size_t mask;
 } hl_jit_table;
 
@@ -150,6 +156,7 @@ typedef struct hl_rules {
 	void *compiled;     /* regexes shared by rules, by source (rules.c) */
 	struct hl_jit_queue *jitq; /* regexes whose JIT compilation waits for their first match */
 	hl_jit_table jit;   /* the same regexes by hash (hl_rules_jit_late) */
+	int jit_shared;     /* threads share the rules (hl_rules_jit_share) */
 	hl_pat_checks *checks; /* where patterns wait to be checked alone (not owned; NULL: now) */
 	char **files;       /* names of the loaded files (owned) */
 	size_t nfiles, files_cap;
@@ -174,10 +181,24 @@ void hl_rules_split_indexes(const hl_rules *rules, const hl_trigger_index **doc,
  * The JIT compiler runs on a regex when it is first matched, not at start-up: a post
  * needs only some of the rules' regexes, and compiling one takes longer than a short text
  * takes to lint. hl_rules_jit_late compiles re (from hl_rules_compile) if it is still
- * waiting, and says whether it did. It changes the regex: threads that share the rules
- * leave them as they are and compile copies of their own (hl_checker_own_jit).
+ * waiting, and says whether it did; it is for one thread. Before threads share the rules,
+ * hl_rules_jit_share makes the plain copies; from then on a thread gets the regex to
+ * match from hl_rules_jit_ready: re itself once compiled (the first thread to want it
+ * compiles it), or its plain copy while another thread is compiling it. No thread waits
+ * for another, and no thread reads a regex another is changing.
  */
 int hl_rules_jit_late(const hl_rules *rules, const pcre2_code *re);
+void hl_rules_jit_share(hl_rules *rules);
+const pcre2_code *hl_rules_jit_claim(const hl_rules *rules, long slot);
+
+static inline const pcre2_code *hl_rules_jit_ready(const hl_rules *rules, const pcre2_code *re)
+{
+	long h = hl_jit_slot(&rules->jit, re);
+
+	if (h < 0 || atomic_load_explicit(&rules->jit.state[h], memory_order_acquire) == HL_JIT_DONE)
+		return re;
+	return hl_rules_jit_claim(rules, h);
+}
 
 /*
  * Checking each pattern on its own, so that an error points into it, can be left to

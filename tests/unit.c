@@ -529,8 +529,8 @@ static void test_simd_doc(void)
 	}
 }
 
-/* The rules' regexes are JIT-compiled on first use (hl_rules_jit_late); a checker of a
- * parallel run compiles copies of its own instead (hl_checker_own_jit). */
+/* The rules' regexes are JIT-compiled on first use (hl_rules_jit_late); once threads share
+ * them, by the first thread that wants each (hl_rules_jit_ready). */
 static size_t jit_size(const pcre2_code *re)
 {
 	size_t n = 0;
@@ -578,20 +578,23 @@ static void test_lazy_jit(void)
 		CHECK(!hl_rules_jit_late(&rules, re), "compiled once");
 		CHECK(other != NULL && jit_size(other) == 0, "another regex still waits");
 		{
-			hl_checker ck;
 			long h = hl_jit_slot(&rules.jit, other);
-			const pcre2_code *mine;
-			hl_checker_init(&ck, &rules, 0, 0);
-			hl_checker_own_jit(&ck);
 			CHECK(h >= 0 && hl_jit_slot(&rules.jit, re) >= 0, "both regexes wait");
-			mine = h >= 0 ? hl_checker_own(&ck, h) : NULL;
-			CHECK(mine != NULL && mine != other && jit_size(mine) > 0, "a checker's own copy is JIT-compiled");
-			CHECK(other != NULL && jit_size(other) == 0, "the rules' regex is left as it is");
-			CHECK(hl_jit_slot(&rules.jit, mine) < 0, "a copy is not in the table");
-			hl_checker_release(&ck);
+			hl_rules_jit_share(&rules);
+			CHECK(rules.jit_shared && jit_size(other) == 0, "sharing compiles nothing");
+			CHECK(h >= 0 && rules.jit.plain[h] != NULL && hl_jit_slot(&rules.jit, rules.jit.plain[h]) < 0,
+			      "a plain copy of what still waits, not in the table");
+			if (h >= 0) { /* as if another thread were compiling it */
+				atomic_store(&rules.jit.state[h], HL_JIT_BUSY);
+				CHECK(hl_rules_jit_ready(&rules, other) == rules.jit.plain[h] && jit_size(other) == 0,
+				      "the plain copy while another thread compiles");
+				atomic_store(&rules.jit.state[h], HL_JIT_WAITING);
+			}
+			CHECK(hl_rules_jit_ready(&rules, other) == other && jit_size(other) > 0,
+			      "compiled by the first thread that wants it");
+			CHECK(hl_rules_jit_ready(&rules, other) == other, "then used as it is");
+			CHECK(hl_rules_jit_ready(&rules, re) == re, "one compiled before sharing is used as it is");
 		}
-		CHECK(hl_rules_jit_late(&rules, other) && jit_size(other) > 0, "the other compiled on its first use");
-		CHECK(!hl_rules_jit_late(&rules, other), "nothing waits now");
 	}
 	CHECK(!hl_rules_jit_late(&rules, NULL), "an unknown regex is left alone");
 	hl_rules_release(&rules);
