@@ -41,7 +41,7 @@ void hl_source_from_mem(hl_source *src, const char *name, const char *data, size
 int hl_source_read(hl_source *src, const char *path, FILE *err)
 {
 	hl_buf b = HL_BUF_INIT;
-	int stdin_ = strcmp(path, "-") == 0, fd = -1, rc;
+	int stdin_ = strcmp(path, "-") == 0, fd = -1, rc, reg;
 	struct stat st;
 	uintmax_t big = 0;
 
@@ -51,11 +51,11 @@ int hl_source_read(hl_source *src, const char *path, FILE *err)
 		fprintf(err, "hypelint: %s: error: cannot open: %s\n", path, strerror(errno));
 		return -1;
 	}
-	if (!stdin_ && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > HL_SOURCE_MAX)
+	reg = !stdin_ && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	if (reg && (uintmax_t)st.st_size > HL_SOURCE_MAX)
 		big = (uintmax_t)st.st_size; /* not read at all */
 	else {
-		rc = stdin_ ? hl_read_stream(stdin, &b)
-			    : hl_read_fd(fd, &b, S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 0);
+		rc = stdin_ ? hl_read_stream(stdin, &b) : hl_read_fd(fd, &b, reg && st.st_size > 0 ? (size_t)st.st_size : 0);
 		if (rc != 0) {
 			fprintf(err, "hypelint: %s: error: cannot read: %s\n", path, strerror(errno));
 			if (!stdin_)

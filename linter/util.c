@@ -304,13 +304,17 @@ size_t hl_edit_distance(const char *a, const char *b)
 
 int hl_read_fd(int fd, hl_buf *out, size_t size)
 {
+	size_t len0 = out->len;
+
 	if (size > 0)
 		hl_buf_grow(out, size + 1);
 	for (;;) {
 		ssize_t n;
+		size_t ask;
 		if (out->cap - out->len < 2)
 			hl_buf_grow(out, 65536);
-		n = read(fd, out->s + out->len, out->cap - out->len - 1);
+		ask = out->cap - out->len - 1;
+		n = read(fd, out->s + out->len, ask);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -318,6 +322,10 @@ int hl_read_fd(int fd, hl_buf *out, size_t size)
 		if (n == 0)
 			break;
 		out->len += (size_t)n;
+		/* a regular file holds the size fstat gave, and a read that asked for more
+		 * stopped there: it met the end, and one more read would only say so */
+		if (size > 0 && out->len - len0 == size && (size_t)n < ask)
+			break;
 	}
 	if (out->s == NULL)
 		hl_buf_grow(out, 0);

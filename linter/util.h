@@ -96,8 +96,9 @@ int hl_cmp_strs(const void *a, const void *b);
 /* dir "/" name into b (b is cleared first). */
 void hl_path_join(hl_buf *b, const char *dir, const char *name);
 
-/* Read all of descriptor fd into out (NUL-ended), into a buffer sized for size bytes
- * (0: unknown) and one more, to see the end; returns 0 or -1 with errno set. */
+/* Read all of descriptor fd into out (NUL-ended); returns 0 or -1 with errno set. size
+ * is a regular file's size from fstat (0: unknown): the buffer gets room for one byte
+ * more, and a read that returns less than it asked for after size bytes ends it. */
 int hl_read_fd(int fd, hl_buf *out, size_t size);
 /* Read a whole stream that nothing has been read from yet; as hl_read_fd. */
 int hl_read_stream(FILE *fp, hl_buf *out);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "doc.h"
@@ -601,8 +602,36 @@ static void test_lazy_jit(void)
 	fclose(err);
 }
 
+/* hl_read_fd reads a whole file: in one read when it knows the size, and all of a file
+ * that has grown past the size it was given. */
+static void test_read_fd(void)
+{
+	FILE *f = tmpfile();
+	char data[5000];
+	size_t i, sizes[] = {0, 1000, sizeof data, 4095, 4096};
+	int fd;
+
+	for (i = 0; i < sizeof data; i++)
+		data[i] = (char)('a' + i % 26);
+	if (f == NULL || fwrite(data, 1, sizeof data, f) != sizeof data || fflush(f) != 0) {
+		CHECK(0, "a temporary file");
+		return;
+	}
+	fd = fileno(f);
+	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		hl_buf b = HL_BUF_INIT;
+		lseek(fd, 0, SEEK_SET);
+		CHECK(hl_read_fd(fd, &b, sizes[i]) == 0 && b.len == sizeof data && !memcmp(b.s, data, sizeof data) &&
+			      b.s[b.len] == '\0',
+		      "the whole file, whatever size it was said to have");
+		hl_buf_release(&b);
+	}
+	fclose(f);
+}
+
 int main(void)
 {
+	test_read_fd();
 	test_pos();
 	test_bytes();
 	test_simd_doc();
