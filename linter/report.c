@@ -182,18 +182,15 @@ static void excerpt(FILE *out, hl_buf *b, poscache *pc, size_t start, size_t end
 }
 
 /* "FILE:LINE:COL: " into b */
-static void location(hl_buf *b, poscache *pc, size_t off, const hl_report_opts *o)
+static void location(hl_buf *b, const char *name, const hl_range *at, const hl_report_opts *o)
 {
-	size_t line, col;
-
-	pos(pc, off, &line, &col);
 	if (o->color)
 		hl_buf_adds(b, C_BOLD);
-	hl_buf_adds(b, pc->src->name);
+	hl_buf_adds(b, name);
 	hl_buf_addc(b, ':');
-	add_num(b, line);
+	add_num(b, at->line);
 	hl_buf_addc(b, ':');
-	add_num(b, col);
+	add_num(b, at->col);
 	hl_buf_addc(b, ':');
 	if (o->color)
 		hl_buf_adds(b, C_OFF);
@@ -202,11 +199,11 @@ static void location(hl_buf *b, poscache *pc, size_t off, const hl_report_opts *
 
 /* The first line of a finding or note: location, kind in its colour, message, and a tail
  * such as " [rule]" (written with one call, as the excerpt is) */
-static void headline(FILE *out, hl_buf *b, poscache *pc, size_t off, const char *color, const char *kind,
-		     const char *message, const char *rule, const hl_report_opts *o)
+static void headline(FILE *out, hl_buf *b, const char *name, const hl_range *at, const char *color,
+		     const char *kind, const char *message, const char *rule, const hl_report_opts *o)
 {
 	b->len = 0;
-	location(b, pc, off, o);
+	location(b, name, at, o);
 	if (o->color)
 		hl_buf_adds(b, color);
 	hl_buf_adds(b, kind);
@@ -232,12 +229,12 @@ void hl_report_gcc(FILE *out, const hl_source *src, const hl_results *r, const h
 
 	for (i = 0; i < r->n; i++) {
 		const hl_result *x = &r->v[i];
-		headline(out, &b, &pc, x->start, sev_color[x->severity], hl_severity_name(x->severity),
+		headline(out, &b, src->name, &x->at, sev_color[x->severity], hl_severity_name(x->severity),
 			 x->message, x->rule_id, o);
 		if (o->excerpt)
 			excerpt(out, &b, &pc, x->start, x->end, o);
 		for (j = 0; j < x->nnotes; j++) {
-			headline(out, &b, &pc, x->notes[j].start, C_CYAN, "note", x->notes[j].message, NULL, o);
+			headline(out, &b, src->name, &x->notes[j].at, C_CYAN, "note", x->notes[j].message, NULL, o);
 			if (o->excerpt)
 				excerpt(out, &b, &pc, x->notes[j].start, x->notes[j].end, o);
 		}
