@@ -454,17 +454,22 @@ int hl_run_may_hold(run *R, size_t start, size_t from, size_t end)
 	return cur->i < cur->c->n && cur->c->v[cur->i] < end;
 }
 
-int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t end, size_t at, size_t *ms,
-		size_t *me)
+int hl_run_next_first(run *R, const pcre2_code *re, const unsigned char *first, cursor *cur, size_t from,
+		      size_t end, size_t at, size_t *ms, size_t *me)
 {
 	const hl_cands *c;
+	const unsigned char *t = (const unsigned char *)R->doc->text.s;
 
 	if (cur == NULL)
 		return hl_run_match(R, re, from, end, at, ms, me);
 	c = cur->c;
 	seek(cur, at);
 	for (; cur->i < c->n && c->v[cur->i] < end; cur->i++) {
-		int rc = match_at(R, re, from, end, c->v[cur->i], ms, me);
+		int rc;
+		unsigned char b = t[c->v[cur->i]];
+		if (first != NULL && !(first[b >> 3] & (1u << (b & 7))))
+			continue;
+		rc = match_at(R, re, from, end, c->v[cur->i], ms, me);
 		if (rc != 0) {
 			R->held[cur->slot] = cur->i;
 			return rc;
@@ -472,6 +477,12 @@ int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t e
 	}
 	R->held[cur->slot] = cur->i;
 	return 0;
+}
+
+int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t end, size_t at, size_t *ms,
+		size_t *me)
+{
+	return hl_run_next_first(R, re, NULL, cur, from, end, at, ms, me);
 }
 
 /* Does re match the target of a link that lies in text[from, end)? */

@@ -146,7 +146,8 @@ static long kb_journal_at(run *R, size_t from, size_t end, size_t at, size_t *s,
 	cursor c, *cur = hl_run_cursor(R, &c, kb->journal_start);
 
 	while (kb->journal_re != NULL &&
-	       (cur != NULL ? hl_run_next(R, kb->journal_anchored, cur, from, end, at, &ov[0], &ov[1]) > 0
+	       (cur != NULL ? hl_run_next_first(R, kb->journal_anchored, kb->journal_first, cur, from, end, at, &ov[0],
+					    &ov[1]) > 0
 			    : cm(R, kb->journal_re, from, end, at, ov))) {
 		long j = hl_kb_journal(kb, T(R) + ov[0], ov[1] - ov[0]);
 		if (j >= 0) {

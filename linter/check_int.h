@@ -67,6 +67,10 @@ int hl_run_may_hold(run *R, size_t start, size_t from, size_t end);
  * with a cursor, re is the anchored copy, tried only at the cursor's candidates. */
 int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t end, size_t at, size_t *ms,
 		size_t *me);
+/* The same, skipping the candidates whose first byte is not set in bitmap first (the 32
+ * bytes of PCRE2_INFO_FIRSTBITMAP; NULL: none skipped). */
+int hl_run_next_first(run *R, const pcre2_code *re, const unsigned char *first, cursor *cur, size_t from,
+		      size_t end, size_t at, size_t *ms, size_t *me);
 
 /* Append a finding of the current rule for prose range [pstart, pend); message unset. */
 hl_finding *hl_run_add(run *R, size_t pstart, size_t pend);

@@ -69,6 +69,7 @@ typedef struct hl_kb {
 	char *journal_src;      /* the regex journal_re was compiled from */
 	size_t journal_start;   /* 1 + its start slot (hl_rules), or 0; then journal_re anchored */
 	const pcre2_code *journal_anchored; /* owned by the rules' cache */
+	unsigned char journal_first[32]; /* bytes that can begin journal_re's match (all set: any) */
 	size_t journal_words_start; /* 1 + the start slot of hl_kb_journal_words, or 0 */
 	hl_journal_name *names; /* every name of every journal, by norm then journal */
 	size_t nnames;

@@ -1818,8 +1818,15 @@ static void kb_resolve(compiler *C)
 			set.items.v[set.items.n++] = (pat){hl_strdup(names[i]), {NULL, 0, 0}, 0, 0, 1};
 		}
 		kb->journal_re = compile1(all.s, PCRE2_UTF | PCRE2_UCP, &ec, &off);
-		if (kb->journal_re != NULL)
+		memset(kb->journal_first, 0xff, sizeof kb->journal_first);
+		if (kb->journal_re != NULL) {
+			const uint8_t *bits = NULL;
 			kb->journal_src = hl_buf_detach(&all);
+			/* PCRE2's own start bitmap, when it made one: the names begin with capitals,
+			 * and most of their start words' candidates ("the", "new") do not */
+			if (pcre2_pattern_info(kb->journal_re, PCRE2_INFO_FIRSTBITMAP, &bits) == 0 && bits != NULL)
+				memcpy(kb->journal_first, bits, sizeof kb->journal_first);
+		}
 		hl_buf_release(&all);
 		if (find_set(st, "journal") == NULL) {
 			set.name = hl_strdup("journal");
