@@ -1744,6 +1744,66 @@ static int cmp_len_desc(const void *a, const void *b)
 	return la < lb ? 1 : la > lb ? -1 : strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The code point that begins s (UTF-8), or 0 when it is not one a name is sure to begin
+ * with as written: an apostrophe, a hyphen or a space match other characters too. */
+static unsigned long first_cp(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t l = hl_utf8_len(u, strlen(s));
+
+	if (l == 0 || u[0] == '\'' || u[0] == '-' || u[0] == ' ')
+		return 0;
+	if (l == 1)
+		return u[0];
+	if (l == 2)
+		return ((unsigned long)(u[0] & 0x1f) << 6) | (u[1] & 0x3f);
+	if (l == 3)
+		return ((unsigned long)(u[0] & 0x0f) << 12) | ((unsigned long)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+	return ((unsigned long)(u[0] & 0x07) << 18) | ((unsigned long)(u[1] & 0x3f) << 12) |
+	       ((unsigned long)(u[2] & 0x3f) << 6) | (u[3] & 0x3f);
+}
+
+/*
+ * The journal names (longest first) as one alternation, grouped by first character:
+ * (?:(?=\x{54})(?:The Lancet|The BMJ|...)|(?=\x{4E})(?:Nature Medicine|Nature|...)|...).
+ * At any position only the group of its character can match, and a group keeps the
+ * names' order, so the first name that matches is the one the plain list gives; PCRE2
+ * tries a few groups instead of every name. When a name may begin with more than one
+ * character, the plain list is written.
+ */
+static void journal_alternation(hl_buf *all, char **names, size_t n)
+{
+	unsigned long *cp = hl_calloc(n + 1, sizeof *cp);
+	unsigned char *done = hl_calloc(n + 1, 1);
+	size_t i, k;
+	int plain = 0;
+
+	for (i = 0; i < n; i++)
+		if ((cp[i] = first_cp(names[i])) == 0)
+			plain = 1;
+	for (i = 0; i < n; i++) {
+		if (plain) {
+			hl_buf_adds(all, i ? "|" : "");
+			word_regex(all, names[i]);
+			continue;
+		}
+		if (done[i])
+			continue;
+		hl_buf_addf(all, "%s(?=\\x{%lX})(?:", all->len ? "|" : "(?:", cp[i]);
+		for (k = i; k < n; k++)
+			if (!done[k] && cp[k] == cp[i]) {
+				hl_buf_adds(all, k > i ? "|" : "");
+				word_regex(all, names[k]);
+				done[k] = 1;
+			}
+		hl_buf_addc(all, ')');
+	}
+	if (!plain)
+		hl_buf_addc(all, ')');
+	free(cp);
+	free(done);
+}
+
 static void kb_resolve(compiler *C)
 {
 	hl_kb *kb = &C->rules->kb;
@@ -1810,10 +1870,8 @@ static void kb_resolve(compiler *C)
 		pset set;
 		qsort(names, nnames, sizeof *names, cmp_len_desc);
 		memset(&set, 0, sizeof set);
+		journal_alternation(&all, names, nnames);
 		for (i = 0; i < nnames; i++) {
-			if (i)
-				hl_buf_addc(&all, '|');
-			word_regex(&all, names[i]);
 			HL_GROW(set.items.v, set.items.cap, set.items.n + 1);
 			set.items.v[set.items.n++] = (pat){hl_strdup(names[i]), {NULL, 0, 0}, 0, 0, 1};
 		}

@@ -602,6 +602,46 @@ static void test_lazy_jit(void)
 	fclose(err);
 }
 
+/* The bundled journal names as one regex, grouped by first letter: the longest name that
+ * begins at a place still wins, as in a plain longest-first list. */
+static void test_journal_regex(void)
+{
+	static const struct {
+		const char *text, *match;
+	} cases[] = {
+		{"It ran in Nature Medicine last year.", "Nature Medicine"},
+		{"It ran in Nature last year.", "Nature"},
+		{"Published in The New England Journal of Medicine in 2022.", "The New England Journal of Medicine"},
+		{"Published in the New England Journal of Medicine.", "New England Journal of Medicine"},
+		{"See JAMA Psychiatry and JAMA.", "JAMA Psychiatry"},
+		{"the Journal of the American Medical Association", "Journal of the American Medical Association"},
+		{"NatureMedicine is no name.", NULL},
+	};
+	hl_rules rules;
+	FILE *err = tmpfile();
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	size_t i;
+
+	hl_rules_init(&rules);
+	CHECK(err != NULL && md != NULL && hl_rules_add_path(&rules, "rules", err) == 0 &&
+		      hl_rules_compile(&rules, err) == 0 && rules.kb.journal_re != NULL,
+	      "the bundled rules load");
+	for (i = 0; rules.kb.journal_re != NULL && i < sizeof cases / sizeof cases[0]; i++) {
+		int rc = pcre2_match(rules.kb.journal_re, (PCRE2_SPTR)cases[i].text, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		if (cases[i].match == NULL)
+			CHECK(rc < 0, cases[i].text);
+		else
+			CHECK(rc > 0 && ov[1] - ov[0] == strlen(cases[i].match) &&
+				      !strncmp(cases[i].text + ov[0], cases[i].match, ov[1] - ov[0]),
+			      cases[i].text);
+	}
+	pcre2_match_data_free(md);
+	hl_rules_release(&rules);
+	if (err != NULL)
+		fclose(err);
+}
+
 /* hl_read_fd reads a whole file: in one read when it knows the size, and all of a file
  * that has grown past the size it was given. */
 static void test_read_fd(void)
@@ -632,6 +672,7 @@ static void test_read_fd(void)
 int main(void)
 {
 	test_read_fd();
+	test_journal_regex();
 	test_pos();
 	test_bytes();
 	test_simd_doc();
