@@ -1625,13 +1625,12 @@ static void kerr(compiler *C, const char *file, unsigned long line, unsigned lon
 }
 
 /* Lower-case s without dots, a leading "the " or repeated spaces, into b. */
-static void norm_name(hl_buf *b, const char *s, size_t n)
+/* norm_name's work into out (room for n + 1 bytes); returns the length. */
+static size_t norm_into(char *out, const char *s, size_t n)
 {
-	size_t i;
+	size_t i, len = 0;
 	int space = 0;
 
-	b->len = 0;
-	hl_buf_grow(b, n);
 	if (n >= 4 && !strncasecmp(s, "the ", 4)) {
 		s += 4;
 		n -= 4;
@@ -1641,37 +1640,43 @@ static void norm_name(hl_buf *b, const char *s, size_t n)
 		if (c == '.')
 			continue;
 		if (isspace(c)) {
-			space = b->len > 0;
+			space = len > 0;
 			continue;
 		}
 		if (space)
-			hl_buf_addc(b, ' ');
+			out[len++] = ' ';
 		space = 0;
-		hl_buf_addc(b, (char)tolower(c));
+		out[len++] = (char)tolower(c);
 	}
-	if (b->s)
-		b->s[b->len] = '\0';
+	out[len] = '\0';
+	return len;
+}
+
+static void norm_name(hl_buf *b, const char *s, size_t n)
+{
+	b->len = 0;
+	hl_buf_grow(b, n);
+	b->len = norm_into(b->s, s, n);
 }
 
 long hl_kb_journal(const hl_kb *kb, const char *s, size_t n)
 {
-	hl_buf want = HL_BUF_INIT;
+	char small[256], *want = n < sizeof small ? small : hl_malloc(n + 1); /* names are short */
 	size_t lo = 0, hi = kb->nnames;
 	long found = -1;
 
-	norm_name(&want, s, n);
-	if (want.s == NULL)
-		return -1;
+	norm_into(want, s, n);
 	while (lo < hi) { /* the first name not below want */
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(kb->names[mid].norm, want.s) < 0)
+		if (strcmp(kb->names[mid].norm, want) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < kb->nnames && !strcmp(kb->names[lo].norm, want.s))
+	if (lo < kb->nnames && !strcmp(kb->names[lo].norm, want))
 		found = (long)kb->names[lo].journal;
-	hl_buf_release(&want);
+	if (want != small)
+		free(want);
 	return found;
 }
 
