@@ -146,8 +146,7 @@ static pcre2_code *sub_compile(const hl_rule *r, unsigned long long mask, int an
 		}
 	/* anchored like the rule's own copy when it is tried at its start words only */
 	code = pcre2_compile((PCRE2_SPTR)b.s, b.len,
-			     PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS) |
-			     (anchored ? PCRE2_ANCHORED : 0), &ec, &off, NULL);
+			     HL_RULE_FLAGS(r) | (anchored ? PCRE2_ANCHORED : 0), &ec, &off, NULL);
 	hl_buf_release(&b);
 	if (code != NULL && hl_use_jit())
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
@@ -245,7 +244,6 @@ void hl_checker_release(hl_checker *ck)
 	work_free(ck->work, ck->rules);
 	memset(ck, 0, sizeof *ck);
 }
-
 
 static void finding_release(hl_finding *f)
 {

@@ -716,17 +716,6 @@ static int folds_to_token(unsigned long cp)
 }
 
 /* The code point of the UTF-8 sequence at s (at most 4 bytes), its length in *len. */
-static unsigned long utf8_cp(const unsigned char *s, size_t *len)
-{
-	size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1, k;
-	unsigned long cp = n == 1 ? s[0] : s[0] & (0x7F >> n);
-
-	for (k = 1; k < n && (s[k] & 0xC0) == 0x80; k++)
-		cp = cp << 6 | (s[k] & 0x3F);
-	*len = k;
-	return cp;
-}
-
 /* Whether the class s[from, to) (from at '[', to after ']') can only match characters that
  * are not ASCII letters or digits: spaces and listed symbols, without ranges or negation. */
 static int class_is_sep(const char *s, size_t from, size_t to)
@@ -750,7 +739,7 @@ static int class_is_sep(const char *s, size_t from, size_t to)
 		if (ch == '[' || isalnum(ch))
 			return 0;
 		if (ch >= 0x80) {
-			if (folds_to_token(utf8_cp((const unsigned char *)s + i, &len)))
+			if (folds_to_token(hl_utf8_cp((const unsigned char *)s + i, &len)))
 				return 0;
 			i += len - 1;
 		}
@@ -806,7 +795,7 @@ static kseq kparse_seq(parser *P)
 			type = digits ? K_DIGIT : class_is_sep(s, from, P->i) ? K_SEP : K_ANY;
 		} else if (ch >= 0x80) { /* one UTF-8 character, quantified as a whole */
 			size_t len;
-			type = folds_to_token(utf8_cp((const unsigned char *)s + P->i, &len)) ? K_ANY : K_SEP;
+			type = folds_to_token(hl_utf8_cp((const unsigned char *)s + P->i, &len)) ? K_ANY : K_SEP;
 			P->i += len;
 		} else {
 			res dummy = {0, {NULL, 0, 0}, 0};

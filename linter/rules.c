@@ -1424,8 +1424,7 @@ void hl_pat_checks_run(hl_pat_checks *q)
 			break;
 		key = q->v[q->next++]; /* the string stays where it is when v grows */
 		pthread_mutex_unlock(&q->mu);
-		c = compile1(key + 1, PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (key[0] == 'i' ? PCRE2_CASELESS : 0),
-			     &code, &off);
+		c = compile1(key + 1, HL_PROSE_FLAGS | (key[0] == 'i' ? PCRE2_CASELESS : 0), &code, &off);
 		pcre2_code_free(c);
 		pthread_mutex_lock(&q->mu);
 		if (c == NULL)
@@ -1467,10 +1466,14 @@ static int check_pat(compiler *C, const hl_rule *r, const pat *p, const char *re
 	for (i = 0; i < C->nchecked; i++) /* a few hundred at most, compared once each at start-up */
 		if (C->checked[i][0] == (char)(flags & PCRE2_CASELESS ? 'i' : 'c') && !strcmp(C->checked[i] + 1, re))
 			return 0;
-	if (C->rules->checks != NULL || (c = compile1(re, flags, &code, &off)) != NULL) {
+	/* compiled here, or left to the thread that runs rules->checks */
+	if (C->rules->checks == NULL) {
+		if ((c = compile1(re, flags, &code, &off)) == NULL)
+			goto bad;
+		pcre2_code_free(c);
+	}
+	{
 		hl_buf key = HL_BUF_INIT;
-		if (C->rules->checks == NULL)
-			pcre2_code_free(c);
 		hl_buf_addc(&key, flags & PCRE2_CASELESS ? 'i' : 'c');
 		hl_buf_adds(&key, re);
 		if (C->rules->checks != NULL)
@@ -1479,6 +1482,7 @@ static int check_pat(compiler *C, const hl_rule *r, const pat *p, const char *re
 		C->checked[C->nchecked++] = hl_buf_detach(&key);
 		return 0;
 	}
+bad:
 	pcre2_get_error_message(code, msg, sizeof msg);
 	/* point into the pattern when it was compiled as written (no {{set}} expanded) */
 	if (p->exact && !p->literal && strcmp(re, p->s) == 0 && off <= strlen(p->s))
@@ -1543,7 +1547,7 @@ static pcre2_code *compile_list(compiler *C, const hl_rule *r, const patlist *pl
 				size_t **origin_out)
 {
 	lstate *st = C->rules->priv;
-	uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS);
+	uint32_t flags = HL_RULE_FLAGS(r);
 	hl_buf all = HL_BUF_INIT, one = HL_BUF_INIT;
 	pcre2_code *code = NULL;
 	size_t i, j, count = 0;
@@ -1754,18 +1758,11 @@ static int cmp_len_desc(const void *a, const void *b)
 static unsigned long first_cp(const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t l = hl_utf8_len(u, strlen(s));
+	size_t len;
 
-	if (l == 0 || u[0] == '\'' || u[0] == '-' || u[0] == ' ')
+	if (hl_utf8_len(u, strlen(s)) == 0 || u[0] == '\'' || u[0] == '-' || u[0] == ' ')
 		return 0;
-	if (l == 1)
-		return u[0];
-	if (l == 2)
-		return ((unsigned long)(u[0] & 0x1f) << 6) | (u[1] & 0x3f);
-	if (l == 3)
-		return ((unsigned long)(u[0] & 0x0f) << 12) | ((unsigned long)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
-	return ((unsigned long)(u[0] & 0x07) << 18) | ((unsigned long)(u[1] & 0x3f) << 12) |
-	       ((unsigned long)(u[2] & 0x3f) << 6) | (u[3] & 0x3f);
+	return hl_utf8_cp(u, &len);
 }
 
 /*
@@ -2085,8 +2082,7 @@ static void add_start(hl_rules *rules, hl_triggers **slots, size_t *cap, size_t 
 	HL_GROW(*slots, *cap, *nslots + 1);
 	triggers_copy(&(*slots)[*nslots], start_keys(rules, src));
 	if ((*slots)[*nslots].known &&
-	    (c = cached(rules, src, PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED |
-				    (caseless ? PCRE2_CASELESS : 0))) != NULL) {
+	    (c = cached(rules, src, HL_PROSE_FLAGS | PCRE2_ANCHORED | (caseless ? PCRE2_CASELESS : 0))) != NULL) {
 		*anchored = c->code;
 		*start = ++*nslots - rules->nslots;
 		return;
@@ -2223,7 +2219,7 @@ static void drop_parts(hl_split *sp)
 static void split_compile(hl_rules *rules, const hl_rule *r, hl_split *sp, const char *suffix, hl_triggers **slots,
 			  size_t *cap, size_t *nslots)
 {
-	uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (r->case_sensitive ? 0 : PCRE2_CASELESS);
+	uint32_t flags = HL_RULE_FLAGS(r);
 	size_t g, i, k, j;
 	int own_done = 0;
 

@@ -143,6 +143,11 @@ static inline long hl_jit_slot(const hl_jit_table *t, const pcre2_code *re)
 	return -1;
 }
 
+/* How the rules' patterns are compiled: UTF-8 prose (checked when the document is built),
+ * Unicode classes, and caseless unless the rule says otherwise. */
+#define HL_PROSE_FLAGS (PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK)
+#define HL_RULE_FLAGS(r) (HL_PROSE_FLAGS | ((r)->case_sensitive ? 0 : PCRE2_CASELESS))
+
 typedef struct hl_pat_checks hl_pat_checks;
 
 typedef struct hl_rules {

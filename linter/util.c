@@ -227,6 +227,17 @@ static uint64_t load8(const unsigned char *p)
 	return w;
 }
 
+unsigned long hl_utf8_cp(const unsigned char *s, size_t *len)
+{
+	size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1, k;
+	unsigned long cp = n == 1 ? s[0] : s[0] & (0x7F >> n);
+
+	for (k = 1; k < n && (s[k] & 0xC0) == 0x80; k++)
+		cp = cp << 6 | (s[k] & 0x3F);
+	*len = k;
+	return cp;
+}
+
 size_t hl_utf8_count(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;

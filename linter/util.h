@@ -66,6 +66,9 @@ void hl_buf_release(hl_buf *b);
 
 /* Length in bytes of the valid UTF-8 sequence at s (at most n bytes), or 0 if invalid. */
 size_t hl_utf8_len(const unsigned char *s, size_t n);
+/* The code point that begins s, a lead byte and the continuation bytes after it (it stops
+ * at the first byte that is not one, so a NUL ends it); *len gets the bytes read. */
+unsigned long hl_utf8_cp(const unsigned char *s, size_t *len);
 /* Number of characters (code points) in s[0..n), counting each invalid byte as one. */
 size_t hl_utf8_count(const char *s, size_t n);
 /* Whether the word-at-a-time and vector (SSE2) paths of the text scans may run: 1 unless HYPELINT_SIMD=0 in
