@@ -29,6 +29,10 @@ typedef struct subsets {
 	size_t cap, n; /* open addressing; cap is a power of two */
 } subsets;
 
+/* In a shared cache, the entry of a regex that one thread is compiling. */
+static char being_compiled;
+#define BUSY ((pcre2_code *)(void *)&being_compiled)
+
 static size_t sub_hash(size_t rule, unsigned long long mask, int anchored)
 {
 	return (size_t)((mask * 0x9E3779B97F4A7C15ULL) ^ ((rule * 2 + (size_t)anchored) * 0xC2B2AE3D27D4EB4FULL));
@@ -73,13 +77,26 @@ static pcre2_code *sub_find(const subsets *S, size_t ri, unsigned long long mask
 	return NULL;
 }
 
+/* Give the entry of (ri, mask, anchored), which is there, its regex. */
+static void sub_set(subsets *S, size_t ri, unsigned long long mask, int anchored, pcre2_code *code)
+{
+	size_t i;
+
+	for (i = sub_hash(ri, mask, anchored) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
+		if (S->v[i].rule == ri && S->v[i].mask == mask && S->v[i].anchored == anchored) {
+			S->v[i].code = code;
+			return;
+		}
+}
+
 /* Free the table and, when it owns them, its regexes. */
 static void sub_release(subsets *S, int owned)
 {
 	size_t i;
 
 	for (i = 0; owned && i < S->cap; i++)
-		pcre2_code_free(S->v[i].code);
+		if (S->v[i].code != BUSY)
+			pcre2_code_free(S->v[i].code);
 	free(S->v);
 }
 
@@ -111,22 +128,34 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 {
 	subsets *S = ck->subsets;
 	const hl_rule *r = &ck->rules->v[ri];
+	const pcre2_code *whole = anchored ? r->anchored : r->match;
 	pcre2_code *code = sub_find(S, ri, mask, anchored);
 
 	if (code != NULL)
 		return code;
 	if (ck->shared != NULL) {
-		/* the checker's own table keeps a borrowed pointer: the lock is taken once per
-		 * partial regex and checker, not per look-up */
+		/* The first thread to want a partial regex compiles it, outside the lock; a thread
+		 * that wants it meanwhile runs the whole pattern, which finds the same matches.
+		 * The checker's own table keeps a borrowed pointer, so the lock is taken once per
+		 * partial regex and checker, not per look-up. */
 		pthread_mutex_lock(&ck->shared->mu);
-		if ((code = sub_find(&ck->shared->S, ri, mask, anchored)) == NULL &&
-		    (code = sub_compile(r, mask, anchored)) != NULL)
-			sub_put(&ck->shared->S, ri, mask, anchored, code);
+		code = sub_find(&ck->shared->S, ri, mask, anchored);
+		if (code == NULL)
+			sub_put(&ck->shared->S, ri, mask, anchored, BUSY);
 		pthread_mutex_unlock(&ck->shared->mu);
+		if (code == BUSY)
+			return whole;
+		if (code == NULL) {
+			pcre2_code *made = sub_compile(r, mask, anchored);
+			pthread_mutex_lock(&ck->shared->mu);
+			sub_set(&ck->shared->S, ri, mask, anchored, made != NULL ? made : BUSY);
+			pthread_mutex_unlock(&ck->shared->mu);
+			code = made;
+		}
 	} else
 		code = sub_compile(r, mask, anchored);
 	if (code == NULL) /* cannot happen (every part compiled before); the whole pattern is right too */
-		return anchored ? r->anchored : r->match;
+		return whole;
 	sub_put(S, ri, mask, anchored, code);
 	return code;
 }
