@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* fopencookie */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <limits.h>
@@ -476,10 +477,14 @@ typedef struct joblist {
 	size_t n, cap;
 } joblist;
 
-/* The rules one file gets, for one thread. */
+/* What one thread keeps from file to file: the rules a file gets, and the directory of
+ * its last file, open, so that a file in the same directory is opened relative to it and
+ * the kernel does not look up the directories of its path again. */
 typedef struct profile {
 	unsigned char *enabled;
 	enum hl_severity *sev;
+	hl_buf dir;  /* the directory's path */
+	int dirfd;   /* it open, or -1 (none yet, or it cannot be opened) */
 } profile;
 
 static int in_baseline(const ctx *C, const char *fp)
@@ -669,14 +674,40 @@ static void bufio_close(bufio *b)
 	fclose(b->err);
 }
 
+/* The open directory to open path in, as *name, or -1 to open path itself. */
+static int dir_of(profile *P, const char *path, const char **name)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	*name = path;
+	if (slash == NULL || slash == path || slash[1] == '\0')
+		return -1;
+	n = (size_t)(slash - path);
+	if (P->dir.s == NULL || P->dir.len != n || memcmp(P->dir.s, path, n) != 0) {
+		if (P->dirfd >= 0)
+			close(P->dirfd);
+		P->dir.len = 0;
+		hl_buf_add(&P->dir, path, n);
+		/* when it cannot be opened, each file is opened by its path, which reports why */
+		P->dirfd = open(P->dir.s, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (P->dirfd >= 0)
+		*name = slash + 1;
+	return P->dirfd;
+}
+
 /* Lint one file, printing to out and err. */
 static void run_job(const ctx *C, hl_checker *ck, profile *P, job *J, FILE *out, FILE *err)
 {
 	hl_source src;
+	const char *name;
+	int dirfd;
 
 	if (J->ignored)
 		return;
-	if (hl_source_read(&src, J->path, err) != 0)
+	dirfd = dir_of(P, J->path, &name);
+	if (hl_source_read_at(&src, dirfd, name, J->path, err) != 0)
 		J->status = 2;
 	else {
 		lint_source(C, ck, P, &src, J, out, err);
@@ -818,12 +849,17 @@ static void profile_init(profile *P, const hl_rules *rules)
 {
 	P->enabled = hl_calloc(rules->n + 1, sizeof *P->enabled);
 	P->sev = hl_calloc(rules->n + 1, sizeof *P->sev);
+	P->dir = (hl_buf)HL_BUF_INIT;
+	P->dirfd = -1;
 }
 
 static void profile_release(profile *P)
 {
 	free(P->enabled);
 	free(P->sev);
+	if (P->dirfd >= 0)
+		close(P->dirfd);
+	hl_buf_release(&P->dir);
 }
 
 /* The index of the next job to run, or L->n when none is left. */

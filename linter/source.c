@@ -40,6 +40,11 @@ void hl_source_from_mem(hl_source *src, const char *name, const char *data, size
 
 int hl_source_read(hl_source *src, const char *path, FILE *err)
 {
+	return hl_source_read_at(src, -1, path, path, err);
+}
+
+int hl_source_read_at(hl_source *src, int dirfd, const char *name, const char *path, FILE *err)
+{
 	hl_buf b = HL_BUF_INIT;
 	int stdin_ = strcmp(path, "-") == 0, fd = -1, rc, reg;
 	struct stat st;
@@ -47,7 +52,7 @@ int hl_source_read(hl_source *src, const char *path, FILE *err)
 
 	memset(src, 0, sizeof *src);
 	/* a file is read with one open, one fstat and its reads: no stdio buffer of its own */
-	if (!stdin_ && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	if (!stdin_ && (fd = dirfd >= 0 ? openat(dirfd, name, O_RDONLY | O_CLOEXEC) : open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		fprintf(err, "hypelint: %s: error: cannot open: %s\n", path, strerror(errno));
 		return -1;
 	}

@@ -1,5 +1,7 @@
 /* unit.c - unit tests for the line index, the offset map and sentence segmentation. */
+#define _GNU_SOURCE /* O_PATH */
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -669,9 +671,48 @@ static void test_read_fd(void)
 	fclose(f);
 }
 
+/* A file read by its name in an open directory is named by the path it was given, in the
+ * source and in an error. */
+static void test_read_at(void)
+{
+	char dir[] = "/tmp/hl-unit-XXXXXX", file[64], *msg = NULL;
+	size_t msglen = 0;
+	hl_source src;
+	FILE *f, *err;
+	int dfd;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0, "a temporary directory");
+		return;
+	}
+	snprintf(file, sizeof file, "%s/post.txt", dir);
+	if ((f = fopen(file, "w")) == NULL || fputs("A miracle cure.\n", f) < 0 || fclose(f) != 0) {
+		CHECK(0, "a temporary file");
+		return;
+	}
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	CHECK(dfd >= 0, "the directory opens");
+	CHECK(hl_source_read_at(&src, dfd, "post.txt", "posts/post.txt", stderr) == 0 && src.len == 16 &&
+		      !memcmp(src.data, "A miracle cure.\n", 16) && !strcmp(src.name, "posts/post.txt"),
+	      "the file is read in the directory and keeps the path it was given");
+	hl_source_release(&src);
+	err = open_memstream(&msg, &msglen);
+	CHECK(err != NULL && hl_source_read_at(&src, dfd, "gone.txt", "posts/gone.txt", err) == -1,
+	      "a missing file is an error");
+	if (err != NULL)
+		fclose(err);
+	CHECK(msg != NULL && strstr(msg, "hypelint: posts/gone.txt: error: cannot open: ") == msg,
+	      "the error names the path");
+	free(msg);
+	close(dfd);
+	unlink(file);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_read_fd();
+	test_read_at();
 	test_journal_regex();
 	test_pos();
 	test_bytes();
