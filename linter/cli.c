@@ -470,6 +470,8 @@ typedef struct job {
 	int status;               /* 0, 1 (a finding at --fail-on) or 2 (unreadable) */
 	int linted;               /* it was read, so it counts as a linted file */
 	int done;
+	int listed;               /* found by a walk: a regular file */
+	hl_source *ahead;         /* the file, read ahead of its turn (read_ahead), or NULL */
 } job;
 
 typedef struct joblist {
@@ -477,14 +479,18 @@ typedef struct joblist {
 	size_t n, cap;
 } joblist;
 
-/* What one thread keeps from file to file: the rules a file gets, and the directory of
- * its last file, open, so that a file in the same directory is opened relative to it and
- * the kernel does not look up the directories of its path again. */
+/* The directory of a thread's last file, open, so that a file in the same directory is
+ * opened relative to it and the kernel does not look up the directories of its path again. */
+typedef struct dircache {
+	hl_buf dir;  /* the directory's path */
+	int fd;      /* it open, or -1 (none yet, or it cannot be opened) */
+} dircache;
+
+/* What one thread keeps from file to file: the rules a file gets, and its open directory. */
 typedef struct profile {
 	unsigned char *enabled;
 	enum hl_severity *sev;
-	hl_buf dir;  /* the directory's path */
-	int dirfd;   /* it open, or -1 (none yet, or it cannot be opened) */
+	dircache dir;
 } profile;
 
 static int in_baseline(const ctx *C, const char *fp)
@@ -674,8 +680,21 @@ static void bufio_close(bufio *b)
 	fclose(b->err);
 }
 
+static void dircache_init(dircache *D)
+{
+	D->dir = (hl_buf)HL_BUF_INIT;
+	D->fd = -1;
+}
+
+static void dircache_release(dircache *D)
+{
+	if (D->fd >= 0)
+		close(D->fd);
+	hl_buf_release(&D->dir);
+}
+
 /* The open directory to open path in, as *name, or -1 to open path itself. */
-static int dir_of(profile *P, const char *path, const char **name)
+static int dir_of(dircache *D, const char *path, const char **name)
 {
 	const char *slash = strrchr(path, '/');
 	size_t n;
@@ -684,17 +703,17 @@ static int dir_of(profile *P, const char *path, const char **name)
 	if (slash == NULL || slash == path || slash[1] == '\0')
 		return -1;
 	n = (size_t)(slash - path);
-	if (P->dir.s == NULL || P->dir.len != n || memcmp(P->dir.s, path, n) != 0) {
-		if (P->dirfd >= 0)
-			close(P->dirfd);
-		P->dir.len = 0;
-		hl_buf_add(&P->dir, path, n);
+	if (D->dir.s == NULL || D->dir.len != n || memcmp(D->dir.s, path, n) != 0) {
+		if (D->fd >= 0)
+			close(D->fd);
+		D->dir.len = 0;
+		hl_buf_add(&D->dir, path, n);
 		/* when it cannot be opened, each file is opened by its path, which reports why */
-		P->dirfd = open(P->dir.s, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		D->fd = open(D->dir.s, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	}
-	if (P->dirfd >= 0)
+	if (D->fd >= 0)
 		*name = slash + 1;
-	return P->dirfd;
+	return D->fd;
 }
 
 /* Lint one file, printing to out and err. */
@@ -706,7 +725,15 @@ static void run_job(const ctx *C, hl_checker *ck, profile *P, job *J, FILE *out,
 
 	if (J->ignored)
 		return;
-	dirfd = dir_of(P, J->path, &name);
+	if (J->ahead != NULL) {
+		src = *J->ahead;
+		free(J->ahead);
+		J->ahead = NULL;
+		lint_source(C, ck, P, &src, J, out, err);
+		hl_source_release(&src);
+		return;
+	}
+	dirfd = dir_of(&P->dir, J->path, &name);
 	if (hl_source_read_at(&src, dirfd, name, J->path, err) != 0)
 		J->status = 2;
 	else {
@@ -749,7 +776,7 @@ static void emit(ctx *C, job *J)
 	hl_buf_release(&J->err);
 }
 
-static void add_job(ctx *C, joblist *L, const char *path)
+static void add_job(ctx *C, joblist *L, const char *path, int listed)
 {
 	enum hl_format fmt = C->o.input_format;
 
@@ -760,6 +787,7 @@ static void add_job(ctx *C, joblist *L, const char *path)
 	L->v[L->n].path = hl_strdup(path);
 	L->v[L->n].index = L->n;
 	L->v[L->n].fmt = fmt;
+	L->v[L->n].listed = listed;
 	L->n++;
 }
 
@@ -796,7 +824,7 @@ static void walk(ctx *C, joblist *L, const char *dir, visited **seen, size_t *ns
 #ifdef DT_REG
 		if (kinds[i] == DT_REG) { /* the listing says so: no stat needed */
 			if (hl_format_is_lintable(p.s))
-				add_job(C, L, p.s);
+				add_job(C, L, p.s, 1);
 			hl_buf_release(&p);
 			continue;
 		}
@@ -808,7 +836,7 @@ static void walk(ctx *C, joblist *L, const char *dir, visited **seen, size_t *ns
 		} else if (S_ISDIR(sb.st_mode))
 			walk(C, L, p.s, seen, nseen, cap);
 		else if (S_ISREG(sb.st_mode) && hl_format_is_lintable(p.s))
-			add_job(C, L, p.s);
+			add_job(C, L, p.s, 1);
 		hl_buf_release(&p);
 	}
 	hl_strs_free(names, n);
@@ -830,7 +858,7 @@ static void collect(ctx *C, joblist *L, const char *path)
 		walk(C, L, path, &seen, &nseen, &cap);
 		free(seen);
 	} else
-		add_job(C, L, path);
+		add_job(C, L, path, 0);
 }
 
 /* ---- running the jobs, in parallel when asked ---- */
@@ -849,17 +877,14 @@ static void profile_init(profile *P, const hl_rules *rules)
 {
 	P->enabled = hl_calloc(rules->n + 1, sizeof *P->enabled);
 	P->sev = hl_calloc(rules->n + 1, sizeof *P->sev);
-	P->dir = (hl_buf)HL_BUF_INIT;
-	P->dirfd = -1;
+	dircache_init(&P->dir);
 }
 
 static void profile_release(profile *P)
 {
 	free(P->enabled);
 	free(P->sev);
-	if (P->dirfd >= 0)
-		close(P->dirfd);
-	hl_buf_release(&P->dir);
+	dircache_release(&P->dir);
 }
 
 /* The index of the next job to run, or L->n when none is left. */
@@ -1332,6 +1357,47 @@ static void print_summary(ctx *C)
 	hl_buf_release(&b);
 }
 
+/* At most this much is read ahead (read_ahead). */
+#define AHEAD_BYTES ((size_t)16 << 20)
+
+/*
+ * While the rules load on another thread, the main thread, its walk done, checks each
+ * pattern that the loading queues and, between them, reads the first files ahead of their
+ * turn, up to AHEAD_BYTES. What it reads then costs the run nothing: the loading is what it
+ * waits for. Only files that a walk found are read ahead: a FIFO named on the command line
+ * must be opened once, in its turn. At the first file it cannot read, it stops; that file
+ * is read again in its turn, which reports why.
+ */
+static void read_ahead(joblist *L, hl_pat_checks *q)
+{
+	dircache D;
+	size_t i = 0, total = 0;
+	int more = 1;
+
+	dircache_init(&D);
+	while (!hl_pat_checks_run_some(q, 0)) {
+		job *J = i < L->n ? &L->v[i++] : NULL;
+		hl_source src;
+		const char *name;
+		int fd;
+		if (!more || J == NULL) {
+			hl_pat_checks_run(q);
+			break;
+		}
+		if (J->ignored || !J->listed)
+			continue;
+		fd = dir_of(&D, J->path, &name);
+		if (hl_source_read_ahead(&src, fd, name, J->path, AHEAD_BYTES - total) != 0) {
+			more = 0;
+			continue;
+		}
+		total += src.len;
+		J->ahead = hl_malloc(sizeof *J->ahead);
+		*J->ahead = src;
+	}
+	dircache_release(&D);
+}
+
 int hl_main(int argc, char **argv, FILE *out, FILE *err)
 {
 	ctx C;
@@ -1379,7 +1445,10 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 			collect(&C, &L, argv[i]);
 	rc = setup_configs(&C, &L);
 	if (pre_started) {
-		hl_pat_checks_run(pre.checks);
+		if (rc == 0)
+			read_ahead(&L, pre.checks);
+		else
+			hl_pat_checks_run(pre.checks);
 		pthread_join(pre_tid, NULL);
 		/* the guess was wrong, no rules are needed, or a pattern's error is to be reported */
 		if (rc != 0 || configs_name_packs(&C) || hl_pat_checks_failed(pre.checks)) {
@@ -1454,6 +1523,9 @@ done:
 	for (k = 0; k < L.n; k++) {
 		free(L.v[k].path);
 		free(L.v[k].rel);
+		if (L.v[k].ahead != NULL) /* read ahead, and then not linted */
+			hl_source_release(L.v[k].ahead);
+		free(L.v[k].ahead);
 	}
 	if (C.posts != NULL)
 		for (k = 0; k < L.n; k++)

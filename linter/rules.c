@@ -1410,15 +1410,17 @@ void hl_pat_checks_close(hl_pat_checks *q)
 	pthread_mutex_unlock(&q->mu);
 }
 
-void hl_pat_checks_run(hl_pat_checks *q)
+int hl_pat_checks_run_some(hl_pat_checks *q, int wait)
 {
+	int done;
+
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
 		const char *key;
 		pcre2_code *c;
 		int code;
 		PCRE2_SIZE off;
-		while (q->next == q->n && !q->closed)
+		while (wait && q->next == q->n && !q->closed)
 			pthread_cond_wait(&q->cv, &q->mu);
 		if (q->next == q->n)
 			break;
@@ -1430,7 +1432,14 @@ void hl_pat_checks_run(hl_pat_checks *q)
 		if (c == NULL)
 			q->failed = 1;
 	}
+	done = q->closed;
 	pthread_mutex_unlock(&q->mu);
+	return done;
+}
+
+void hl_pat_checks_run(hl_pat_checks *q)
+{
+	hl_pat_checks_run_some(q, 1);
 }
 
 int hl_pat_checks_failed(hl_pat_checks *q)

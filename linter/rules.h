@@ -216,6 +216,9 @@ static inline const pcre2_code *hl_rules_jit_ready(const hl_rules *rules, const 
 hl_pat_checks *hl_pat_checks_new(void);
 void hl_pat_checks_close(hl_pat_checks *q);
 void hl_pat_checks_run(hl_pat_checks *q);
+/* Compile what is queued: with wait, as hl_pat_checks_run; else only what is there now.
+ * Returns 1 once the queue is closed and empty. */
+int hl_pat_checks_run_some(hl_pat_checks *q, int wait);
 int hl_pat_checks_failed(hl_pat_checks *q);
 void hl_pat_checks_free(hl_pat_checks *q);
 

@@ -38,42 +38,52 @@ void hl_source_from_mem(hl_source *src, const char *name, const char *data, size
 	index_lines(src);
 }
 
-int hl_source_read(hl_source *src, const char *path, FILE *err)
-{
-	return hl_source_read_at(src, -1, path, path, err);
-}
-
-int hl_source_read_at(hl_source *src, int dirfd, const char *name, const char *path, FILE *err)
+/*
+ * Read path, or name in directory dirfd (>= 0). With err NULL it is a read ahead: only a
+ * regular file of at most max bytes is read, and a failure prints nothing (the file is read
+ * again later, which reports it).
+ */
+static int read_file(hl_source *src, int dirfd, const char *name, const char *path, FILE *err, size_t max)
 {
 	hl_buf b = HL_BUF_INIT;
-	int stdin_ = strcmp(path, "-") == 0, fd = -1, rc, reg;
+	int stdin_ = strcmp(path, "-") == 0, fd = -1, rc, reg, flags;
 	struct stat st;
 	uintmax_t big = 0;
 
 	memset(src, 0, sizeof *src);
-	/* a file is read with one open, one fstat and its reads: no stdio buffer of its own */
-	if (!stdin_ && (fd = dirfd >= 0 ? openat(dirfd, name, O_RDONLY | O_CLOEXEC) : open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		fprintf(err, "hypelint: %s: error: cannot open: %s\n", path, strerror(errno));
+	if (stdin_ && err == NULL)
+		return -1;
+	/* a file is read with one open, one fstat and its reads: no stdio buffer of its own (a
+	 * read ahead is for regular files: should one have turned into a FIFO, it does not
+	 * wait for a writer) */
+	flags = O_RDONLY | O_CLOEXEC | (err == NULL ? O_NONBLOCK : 0);
+	if (!stdin_ && (fd = dirfd >= 0 ? openat(dirfd, name, flags) : open(path, flags)) < 0) {
+		if (err != NULL)
+			fprintf(err, "hypelint: %s: error: cannot open: %s\n", path, strerror(errno));
 		return -1;
 	}
 	reg = !stdin_ && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-	if (reg && (uintmax_t)st.st_size > HL_SOURCE_MAX)
+	if (err == NULL && !reg)
+		big = 1;
+	else if (reg && (uintmax_t)st.st_size > max)
 		big = (uintmax_t)st.st_size; /* not read at all */
 	else {
 		rc = stdin_ ? hl_read_stream(stdin, &b) : hl_read_fd(fd, &b, reg && st.st_size > 0 ? (size_t)st.st_size : 0);
 		if (rc != 0) {
-			fprintf(err, "hypelint: %s: error: cannot read: %s\n", path, strerror(errno));
+			if (err != NULL)
+				fprintf(err, "hypelint: %s: error: cannot read: %s\n", path, strerror(errno));
 			if (!stdin_)
 				close(fd);
 			hl_buf_release(&b);
 			return -1;
 		}
-		if (b.len > HL_SOURCE_MAX)
+		if (b.len > max)
 			big = b.len;
 	}
 	if (big) {
-		fprintf(err, "hypelint: %s: error: too large to lint (%ju bytes; the limit is %zu MiB)\n",
-			stdin_ ? "<stdin>" : path, big, HL_SOURCE_MAX >> 20);
+		if (err != NULL)
+			fprintf(err, "hypelint: %s: error: too large to lint (%ju bytes; the limit is %zu MiB)\n",
+				stdin_ ? "<stdin>" : path, big, HL_SOURCE_MAX >> 20);
 		if (!stdin_)
 			close(fd);
 		hl_buf_release(&b);
@@ -86,6 +96,21 @@ int hl_source_read_at(hl_source *src, int dirfd, const char *name, const char *p
 	src->data = hl_buf_detach(&b);
 	index_lines(src);
 	return 0;
+}
+
+int hl_source_read(hl_source *src, const char *path, FILE *err)
+{
+	return read_file(src, -1, path, path, err, HL_SOURCE_MAX);
+}
+
+int hl_source_read_at(hl_source *src, int dirfd, const char *name, const char *path, FILE *err)
+{
+	return read_file(src, dirfd, name, path, err, HL_SOURCE_MAX);
+}
+
+int hl_source_read_ahead(hl_source *src, int dirfd, const char *name, const char *path, size_t max)
+{
+	return read_file(src, dirfd, name, path, NULL, max < HL_SOURCE_MAX ? max : HL_SOURCE_MAX);
 }
 
 size_t hl_source_line_of(const hl_source *src, size_t off)

@@ -34,6 +34,9 @@ int hl_source_read(hl_source *src, const char *path, FILE *err);
 /* The same, with the file opened as name (path's last component) in the open directory
  * dirfd when dirfd >= 0. Messages still name path. */
 int hl_source_read_at(hl_source *src, int dirfd, const char *name, const char *path, FILE *err);
+/* Read a regular file ahead of its turn, as hl_source_read_at, when it holds at most max
+ * bytes. Returns 0, or -1 with nothing printed: the file is to be read in its turn then. */
+int hl_source_read_ahead(hl_source *src, int dirfd, const char *name, const char *path, size_t max);
 /* Take a copy of n bytes (at most HL_SOURCE_MAX) of memory as a source named name. */
 void hl_source_from_mem(hl_source *src, const char *name, const char *data, size_t n);
 /* Line (1-based) of byte offset off; cheaper than hl_source_pos. */
