@@ -465,12 +465,14 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 		const hl_study *t = &kb->studies[i];
 		int hit = 0, topic = 0;
 		size_t ms, me;
-		cursor tc, *tcur = hl_run_cursor(R, &tc, t->topic_start);
+		cursor tc, *tcur;
 		for (k = 0; k < t->nneed && hl_run_may_hold(R, t->need[k], from, end); k++)
 			;
-		if (t->topic != NULL && k == t->nneed &&
-		    hl_run_next(R, tcur ? t->topic_anchored : t->topic, tcur, from, end, from, &ms, &me) > 0)
-			hit = topic = 1;
+		if (t->topic != NULL && k == t->nneed) {
+			tcur = hl_run_cursor(R, &tc, t->topic_start);
+			if (hl_run_next(R, tcur ? t->topic_anchored : t->topic, tcur, from, end, from, &ms, &me) > 0)
+				hit = topic = 1;
+		}
 		for (c = 0; !hit && c < ncites; c++)
 			for (k = 0; k < t->nyears; k++)
 				if (names_equal(R, cites[c][0], cites[c][1], t->author) &&
