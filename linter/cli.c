@@ -289,6 +289,13 @@ typedef struct preload {
 	char *msg;
 	size_t len;
 	int errors;
+	/* The thread stays, asleep, until the run is over (preload_end). A worker started
+	 * after it had ended would take over its malloc arena; on 10 MB of small Markdown
+	 * files the two threads then waited some 2,300 times for each other's arena locks, and
+	 * took 0.15 s instead of 0.10 s. */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int loaded, may_end;
 } preload;
 
 static void *preload_rules(void *arg)
@@ -307,7 +314,32 @@ static void *preload_rules(void *arg)
 	hl_pat_checks_run(P->checks);
 	if (fclose(err) != 0)
 		hl_oom();
+	pthread_mutex_lock(&P->mu);
+	P->loaded = 1;
+	pthread_cond_broadcast(&P->cv);
+	while (!P->may_end)
+		pthread_cond_wait(&P->cv, &P->mu);
+	pthread_mutex_unlock(&P->mu);
 	return NULL;
+}
+
+/* Wait until the loading thread has loaded the rules. */
+static void preload_wait(preload *P)
+{
+	pthread_mutex_lock(&P->mu);
+	while (!P->loaded)
+		pthread_cond_wait(&P->cv, &P->mu);
+	pthread_mutex_unlock(&P->mu);
+}
+
+/* Let the loading thread end, and join it. */
+static void preload_end(preload *P, pthread_t tid)
+{
+	pthread_mutex_lock(&P->mu);
+	P->may_end = 1;
+	pthread_cond_broadcast(&P->cv);
+	pthread_mutex_unlock(&P->mu);
+	pthread_join(tid, NULL);
 }
 
 static int configs_name_packs(const ctx *C)
@@ -1406,8 +1438,8 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 	FILE *outf = NULL;
 	size_t k;
 	pthread_t pre_tid;
-	preload pre = {&C, &C.rules, NULL, NULL, 0, 0};
-	int pre_started = 0;
+	preload pre = {&C, &C.rules, NULL, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+	int pre_started = 0, pre_thread = 0;
 
 	memset(&C, 0, sizeof C);
 	C.out = out;
@@ -1437,7 +1469,7 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 		for (i = optind; i < argc; i++)
 			if (is_dir(argv[i])) {
 				pre.checks = hl_pat_checks_new();
-				pre_started = pthread_create(&pre_tid, NULL, preload_rules, &pre) == 0;
+				pre_thread = pre_started = pthread_create(&pre_tid, NULL, preload_rules, &pre) == 0;
 				break; /* tried once: without the thread, the rules load after the walk */
 			}
 	if (lint)
@@ -1449,7 +1481,7 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 			read_ahead(&L, pre.checks);
 		else
 			hl_pat_checks_run(pre.checks);
-		pthread_join(pre_tid, NULL);
+		preload_wait(&pre);
 		/* the guess was wrong, no rules are needed, or a pattern's error is to be reported */
 		if (rc != 0 || configs_name_packs(&C) || hl_pat_checks_failed(pre.checks)) {
 			hl_rules_release(&C.rules);
@@ -1511,6 +1543,8 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 	if (C.o.write_baseline != NULL && rc == 1)
 		rc = 0;
 done:
+	if (pre_thread)
+		preload_end(&pre, pre_tid);
 	if ((fflush(C.out) != 0 || ferror(C.out)) && rc != 2) {
 		fprintf(err, "hypelint: %s: error: cannot write: %s\n", C.o.output ? C.o.output : "standard output",
 			strerror(errno));
