@@ -340,6 +340,8 @@ static void preload_end(preload *P, pthread_t tid)
 	pthread_cond_broadcast(&P->cv);
 	pthread_mutex_unlock(&P->mu);
 	pthread_join(tid, NULL);
+	pthread_mutex_destroy(&P->mu);
+	pthread_cond_destroy(&P->cv);
 }
 
 static int configs_name_packs(const ctx *C)
@@ -761,17 +763,15 @@ static void run_job(const ctx *C, hl_checker *ck, profile *P, job *J, FILE *out,
 		src = *J->ahead;
 		free(J->ahead);
 		J->ahead = NULL;
-		lint_source(C, ck, P, &src, J, out, err);
-		hl_source_release(&src);
-		return;
+	} else {
+		dirfd = dir_of(&P->dir, J->path, &name);
+		if (hl_source_read_at(&src, dirfd, name, J->path, err) != 0) {
+			J->status = 2;
+			return;
+		}
 	}
-	dirfd = dir_of(&P->dir, J->path, &name);
-	if (hl_source_read_at(&src, dirfd, name, J->path, err) != 0)
-		J->status = 2;
-	else {
-		lint_source(C, ck, P, &src, J, out, err);
-		hl_source_release(&src);
-	}
+	lint_source(C, ck, P, &src, J, out, err);
+	hl_source_release(&src);
 }
 
 /* Lint one file with its output kept in the job until its turn (parallel runs). */
@@ -1404,30 +1404,24 @@ static void read_ahead(joblist *L, hl_pat_checks *q)
 {
 	dircache D;
 	size_t i = 0, total = 0;
-	int more = 1;
 
 	dircache_init(&D);
-	while (!hl_pat_checks_run_some(q, 0)) {
-		job *J = i < L->n ? &L->v[i++] : NULL;
+	while (i < L->n && !hl_pat_checks_run_some(q, 0)) {
+		job *J = &L->v[i++];
 		hl_source src;
 		const char *name;
 		int fd;
-		if (!more || J == NULL) {
-			hl_pat_checks_run(q);
-			break;
-		}
 		if (J->ignored || !J->listed)
 			continue;
 		fd = dir_of(&D, J->path, &name);
-		if (hl_source_read_ahead(&src, fd, name, J->path, AHEAD_BYTES - total) != 0) {
-			more = 0;
-			continue;
-		}
+		if (hl_source_read_ahead(&src, fd, name, J->path, AHEAD_BYTES - total) != 0)
+			break;
 		total += src.len;
 		J->ahead = hl_malloc(sizeof *J->ahead);
 		*J->ahead = src;
 	}
 	dircache_release(&D);
+	hl_pat_checks_run(q); /* what the loading queues from now on */
 }
 
 int hl_main(int argc, char **argv, FILE *out, FILE *err)
