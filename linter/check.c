@@ -66,27 +66,23 @@ static void sub_put(subsets *S, size_t rule, unsigned long long mask, int anchor
 	S->n++;
 }
 
-static pcre2_code *sub_find(const subsets *S, size_t ri, unsigned long long mask, int anchored)
+/* The entry of (ri, mask, anchored), or NULL. */
+static subset *sub_entry(const subsets *S, size_t ri, unsigned long long mask, int anchored)
 {
 	size_t i;
 
 	if (S->cap > 0)
 		for (i = sub_hash(ri, mask, anchored) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
 			if (S->v[i].rule == ri && S->v[i].mask == mask && S->v[i].anchored == anchored)
-				return S->v[i].code;
+				return &S->v[i];
 	return NULL;
 }
 
-/* Give the entry of (ri, mask, anchored), which is there, its regex. */
-static void sub_set(subsets *S, size_t ri, unsigned long long mask, int anchored, pcre2_code *code)
+static pcre2_code *sub_find(const subsets *S, size_t ri, unsigned long long mask, int anchored)
 {
-	size_t i;
+	const subset *e = sub_entry(S, ri, mask, anchored);
 
-	for (i = sub_hash(ri, mask, anchored) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
-		if (S->v[i].rule == ri && S->v[i].mask == mask && S->v[i].anchored == anchored) {
-			S->v[i].code = code;
-			return;
-		}
+	return e != NULL ? e->code : NULL;
 }
 
 /* Free the table and, when it owns them, its regexes. */
@@ -148,7 +144,8 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 		if (code == NULL) {
 			pcre2_code *made = sub_compile(r, mask, anchored);
 			pthread_mutex_lock(&ck->shared->mu);
-			sub_set(&ck->shared->S, ri, mask, anchored, made != NULL ? made : BUSY);
+			/* its BUSY entry, put there above, is replaced */
+			sub_entry(&ck->shared->S, ri, mask, anchored)->code = made != NULL ? made : BUSY;
 			pthread_mutex_unlock(&ck->shared->mu);
 			code = made;
 		}
