@@ -505,6 +505,7 @@ typedef struct job {
 	int linted;               /* it was read, so it counts as a linted file */
 	int done;
 	int listed;               /* found by a walk: a regular file */
+	size_t by;                /* the thread that lints it: 0 the main one, k worker k */
 	hl_source *ahead;         /* the file, read ahead of its turn (read_ahead), or NULL */
 } job;
 
@@ -759,16 +760,14 @@ static void run_job(const ctx *C, hl_checker *ck, profile *P, job *J, FILE *out,
 
 	if (J->ignored)
 		return;
-	if (J->ahead != NULL) {
-		src = *J->ahead;
-		free(J->ahead);
-		J->ahead = NULL;
-	} else {
-		dirfd = dir_of(&P->dir, J->path, &name);
-		if (hl_source_read_at(&src, dirfd, name, J->path, err) != 0) {
-			J->status = 2;
-			return;
-		}
+	if (J->ahead != NULL) { /* the main thread read it, and frees it (emit) */
+		lint_source(C, ck, P, J->ahead, J, out, err);
+		return;
+	}
+	dirfd = dir_of(&P->dir, J->path, &name);
+	if (hl_source_read_at(&src, dirfd, name, J->path, err) != 0) {
+		J->status = 2;
+		return;
 	}
 	lint_source(C, ck, P, &src, J, out, err);
 	hl_source_release(&src);
@@ -784,7 +783,8 @@ static void run_buffered(const ctx *C, hl_checker *ck, profile *P, job *J, bufio
 		hl_oom(); /* writing to memory fails only for want of it */
 }
 
-/* Print a finished job and add it to the totals. */
+/* Print a finished job and add it to the totals. Its buffered output is left to the
+ * caller (see give_back). */
 static void emit(ctx *C, job *J)
 {
 	size_t k;
@@ -804,8 +804,12 @@ static void emit(ctx *C, job *J)
 	if (J->post != NULL)
 		C->posts[J->index] = J->post;
 	J->post = NULL;
-	hl_buf_release(&J->out);
 	hl_buf_release(&J->err);
+	if (J->ahead != NULL) { /* read ahead by this thread: freed here, into its own heap */
+		hl_source_release(J->ahead);
+		free(J->ahead);
+		J->ahead = NULL;
+	}
 }
 
 static void add_job(ctx *C, joblist *L, const char *path, int listed)
@@ -895,6 +899,20 @@ static void collect(ctx *C, joblist *L, const char *path)
 
 /* ---- running the jobs, in parallel when asked ---- */
 
+/* Emptied output buffers of one worker, for its next files. */
+typedef struct spares {
+	hl_buf *v;
+	size_t n, cap;
+} spares;
+
+/*
+ * What the threads of a parallel run share. Memory goes back to the thread that
+ * allocated it: glibc gives each thread a heap (arena) of its own, and a block freed by
+ * another thread takes that heap's lock, which the owner holds for each of its own
+ * allocations. Freed across threads file after file, the two waited for each other (perf:
+ * futex wake-ups from free and realloc). So a worker's output buffer, once printed, comes
+ * back to it (spare), and a file the main thread read ahead is freed by the main thread.
+ */
 typedef struct pool {
 	ctx *C;
 	joblist *L;
@@ -903,7 +921,14 @@ typedef struct pool {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	hl_subset_cache *subsets; /* the partial regexes, compiled once for all the threads */
+	spares *spare;    /* per worker */
 } pool;
+
+/* A worker thread's pool and its number (from 1; the main thread is 0). */
+typedef struct worker_arg {
+	pool *P;
+	size_t self;
+} worker_arg;
 
 static void profile_init(profile *P, const hl_rules *rules)
 {
@@ -919,15 +944,38 @@ static void profile_release(profile *P)
 	dircache_release(&P->dir);
 }
 
-/* The index of the next job to run, or L->n when none is left. */
-static size_t take(pool *P)
+/* The index of the next job to run, or L->n when none is left; for thread self, which
+ * gets an output buffer of its own back if one is spare. */
+static size_t take(pool *P, size_t self)
 {
 	size_t i;
 
 	pthread_mutex_lock(&P->mu);
 	i = P->next < P->L->n ? P->next++ : P->L->n;
+	if (i < P->L->n) {
+		job *J = &P->L->v[i];
+		J->by = self;
+		if (self > 0 && P->spare[self - 1].n > 0)
+			J->out = P->spare[self - 1].v[--P->spare[self - 1].n];
+	}
 	pthread_mutex_unlock(&P->mu);
 	return i;
+}
+
+/* Done with a printed job's output buffer: back to the worker that grew it, or freed. */
+static void give_back(pool *P, job *J)
+{
+	if (J->by > 0 && J->out.cap > 0) {
+		spares *sp = &P->spare[J->by - 1];
+		J->out.len = 0;
+		pthread_mutex_lock(&P->mu);
+		HL_GROW(sp->v, sp->cap, sp->n + 1);
+		sp->v[sp->n++] = J->out;
+		pthread_mutex_unlock(&P->mu);
+		memset(&J->out, 0, sizeof J->out);
+	} else {
+		hl_buf_release(&J->out);
+	}
 }
 
 /* Mark job i done, waking the main thread only if it waits for this very job. */
@@ -952,17 +1000,16 @@ static int is_done(pool *P, size_t i)
 
 static void *worker(void *arg)
 {
-	pool *P = arg;
+	pool *P = ((worker_arg *)arg)->P;
+	size_t self = ((worker_arg *)arg)->self, i;
 	hl_checker ck;
 	profile prof;
-	size_t i;
-
 	bufio b;
 
 	checker_init(P->C, &ck, P->subsets);
 	profile_init(&prof, &P->C->rules);
 	bufio_open(&b);
-	while ((i = take(P)) < P->L->n) {
+	while ((i = take(P, self)) < P->L->n) {
 		run_buffered(P->C, &ck, &prof, &P->L->v[i], &b);
 		finish(P, i);
 	}
@@ -970,6 +1017,13 @@ static void *worker(void *arg)
 	hl_checker_release(&ck);
 	profile_release(&prof);
 	return NULL;
+}
+
+/* Print a job whose turn it is (see emit), and hand its output buffer back. */
+static void show(ctx *C, pool *P, job *J)
+{
+	emit(C, J);
+	give_back(P, J);
 }
 
 /*
@@ -982,6 +1036,7 @@ static void run_jobs(ctx *C, joblist *L)
 {
 	size_t nthreads = C->o.jobs, i, started = 0, shown = 0;
 	pthread_t *tids;
+	worker_arg *args;
 	hl_checker ck;
 	profile prof;
 	pool P;
@@ -998,6 +1053,7 @@ static void run_jobs(ctx *C, joblist *L)
 		for (i = 0; i < L->n; i++) {
 			run_job(C, &ck, &prof, &L->v[i], C->out, C->err);
 			emit(C, &L->v[i]);
+			hl_buf_release(&L->v[i].out);
 		}
 		hl_checker_release(&ck);
 		profile_release(&prof);
@@ -1012,19 +1068,21 @@ static void run_jobs(ctx *C, joblist *L)
 	pthread_cond_init(&P.cv, NULL);
 	bufio_open(&b);
 	tids = hl_calloc(nthreads - 1, sizeof *tids);
+	args = hl_calloc(nthreads - 1, sizeof *args);
+	P.spare = hl_calloc(nthreads - 1, sizeof *P.spare);
 	for (i = 0; i + 1 < nthreads; i++) /* with no thread to be had, the main one does it all */
-		if (pthread_create(&tids[i], NULL, worker, &P) == 0)
+		if ((args[i] = (worker_arg){&P, i + 1}, pthread_create(&tids[i], NULL, worker, &args[i])) == 0)
 			started++;
 		else
 			break;
 	checker_init(C, &ck, P.subsets); /* while the workers make theirs */
-	while ((i = take(&P)) < L->n) {
+	while ((i = take(&P, 0)) < L->n) {
 		while (shown < i && is_done(&P, shown))
-			emit(C, &L->v[shown++]);
+			show(C, &P, &L->v[shown++]);
 		if (shown == i) {
 			run_job(C, &ck, &prof, &L->v[i], C->out, C->err);
 			finish(&P, i);
-			emit(C, &L->v[shown++]);
+			show(C, &P, &L->v[shown++]);
 		} else {
 			run_buffered(C, &ck, &prof, &L->v[i], &b);
 			finish(&P, i);
@@ -1038,10 +1096,18 @@ static void run_jobs(ctx *C, joblist *L)
 		}
 		P.waiting = SIZE_MAX;
 		pthread_mutex_unlock(&P.mu);
-		emit(C, &L->v[shown]);
+		show(C, &P, &L->v[shown]);
 	}
 	for (i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
+	for (i = 0; i + 1 < nthreads; i++) {
+		size_t k;
+		for (k = 0; k < P.spare[i].n; k++)
+			hl_buf_release(&P.spare[i].v[k]);
+		free(P.spare[i].v);
+	}
+	free(P.spare);
+	free(args);
 	free(tids);
 	hl_checker_release(&ck);
 	hl_subset_cache_free(P.subsets); /* after every checker that borrowed from it */
