@@ -204,7 +204,7 @@ void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_
 		pcre2_set_match_limit(ck->mctx, (uint32_t)match_limit);
 	if (depth_limit)
 		pcre2_set_depth_limit(ck->mctx, (uint32_t)depth_limit);
-	ck->cite = hl_cite_init();
+	ck->cite = hl_cite_init(rules);
 	ck->subsets = hl_calloc(1, sizeof(subsets));
 	{
 		const char *v = getenv("HYPELINT_PREFILTER"), *c = getenv("HYPELINT_CHUNK");

@@ -49,30 +49,37 @@ static const char *const re_src[] = {
 };
 
 typedef struct cite {
-	pcre2_code *re[RE__N];
+	pcre2_code *const *re;       /* re_src[] compiled, the rules' (hl_cite_compile) */
 	pcre2_match_data *md;
 	hl_trigger_index *journals;  /* a word of every journal name, built on first use */
 	int journals_built;
 } cite;
 
-void *hl_cite_init(void)
+pcre2_code **hl_cite_compile(size_t *n)
 {
-	cite *C = hl_calloc(1, sizeof *C);
+	pcre2_code **re = hl_calloc(RE__N, sizeof *re);
 	int i, ec;
 	PCRE2_SIZE off;
 
 	for (i = 0; i < RE__N; i++) {
 		uint32_t flags = PCRE2_UTF | PCRE2_UCP | (i == RE_HEAD ? PCRE2_CASELESS : 0);
-		C->re[i] = pcre2_compile((PCRE2_SPTR)re_src[i], PCRE2_ZERO_TERMINATED, flags, &ec, &off, NULL);
-		if (C->re[i] == NULL) {
+		re[i] = pcre2_compile((PCRE2_SPTR)re_src[i], PCRE2_ZERO_TERMINATED, flags, &ec, &off, NULL);
+		if (re[i] == NULL) {
 			/* a bug in the table above; tests catch it */
 			fprintf(stderr, "hypelint: internal error: citation pattern %d does not compile at %lu\n", i,
 				(unsigned long)off);
 			abort();
 		}
-		if (hl_use_jit())
-			pcre2_jit_compile(C->re[i], PCRE2_JIT_COMPLETE);
 	}
+	*n = RE__N;
+	return re;
+}
+
+void *hl_cite_init(const hl_rules *rules)
+{
+	cite *C = hl_calloc(1, sizeof *C);
+
+	C->re = rules->cite_re;
 	if ((C->md = pcre2_match_data_create(16, NULL)) == NULL)
 		hl_oom();
 	return C;
@@ -81,12 +88,9 @@ void *hl_cite_init(void)
 void hl_cite_free(void *p)
 {
 	cite *C = p;
-	int i;
 
 	if (C == NULL)
 		return;
-	for (i = 0; i < RE__N; i++)
-		pcre2_code_free(C->re[i]);
 	pcre2_match_data_free(C->md);
 	hl_trigger_index_free(C->journals);
 	free(C);

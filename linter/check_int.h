@@ -84,7 +84,7 @@ int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end);
 char *hl_render(hl_checker *ck, const char *tmpl, const char *match, const char *const *vars);
 
 /* The citation checks (check_cite.c). */
-void *hl_cite_init(void);
+void *hl_cite_init(const hl_rules *rules);
 void hl_cite_free(void *cite);
 void hl_cite_check(run *R);
 void hl_cite_release(run *R);

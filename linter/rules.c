@@ -308,6 +308,9 @@ void hl_rules_release(hl_rules *rules)
 	cache_free(rules->compiled);
 	rules->compiled = NULL;
 	jit_queue_free(rules);
+	for (i = 0; i < rules->ncite_re; i++)
+		pcre2_code_free(rules->cite_re[i]);
+	free(rules->cite_re);
 	for (i = 0; i < rules->n; i++)
 		rule_release(&rules->v[i]);
 	free(rules->v);
@@ -2503,6 +2506,13 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			HL_GROW(slots, cap, nslots + 1);
 			hl_kb_journal_words(&rules->kb, &slots[nslots]);
 			rules->kb.journal_words_start = ++nslots - rules->nslots;
+		}
+		for (i = 0; i < rules->n && rules->v[i].kind != HL_KIND_CITATION; i++)
+			;
+		if (i < rules->n && rules->cite_re == NULL) {
+			rules->cite_re = hl_cite_compile(&rules->ncite_re);
+			for (k = 0; k < rules->ncite_re; k++)
+				jit(rules, rules->cite_re[k]);
 		}
 		cache_drop_keys(rules->compiled);
 		jit_queue_seal(rules);

@@ -163,6 +163,8 @@ typedef struct hl_rules {
 	hl_jit_table jit;   /* the same regexes by hash (hl_rules_jit_late) */
 	int jit_shared;     /* threads share the rules (hl_rules_jit_share) */
 	hl_pat_checks *checks; /* where patterns wait to be checked alone (not owned; NULL: now) */
+	pcre2_code **cite_re; /* the citation checks' own regexes, when a citation rule is loaded */
+	size_t ncite_re;
 	char **files;       /* names of the loaded files (owned) */
 	size_t nfiles, files_cap;
 	void *priv;         /* loader state: named sets */
@@ -233,6 +235,9 @@ int hl_rules_add_path(hl_rules *rules, const char *path, FILE *err);
 int hl_rules_add_mem(hl_rules *rules, const char *name, const char *data, size_t len, FILE *err);
 /* Resolve named sets and compile every pattern. Returns the number of errors. */
 int hl_rules_compile(hl_rules *rules, FILE *err);
+/* The citation checks' own regexes (in check_cite.c), compiled; *n gets how many. Compiled
+ * with the rules, they are JIT-compiled on first use and shared by threads as theirs are. */
+pcre2_code **hl_cite_compile(size_t *n);
 /* In test mode a rule without examples is an error. Returns the number of errors. */
 int hl_rules_check_examples(const hl_rules *rules, FILE *err);
 hl_rule *hl_rules_find(const hl_rules *rules, const char *id);
