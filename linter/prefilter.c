@@ -1137,9 +1137,7 @@ typedef struct rule_list {
 } rule_list;
 
 struct hl_trigger_index {
-	/* next[node * NCLS + class]: the child, or 0 (the root is no child); once the index is
-	 * built (see finish), the child times 2, plus 1 if a word ends there */
-	uint32_t *next;
+	uint32_t *next;            /* next[node * NCLS + class]: the child, or 0 (the root is no child) */
 	uint32_t *word;            /* per node: 1 + index into words of the word ending there, or 0 */
 	size_t nnodes, cap;
 	rule_list *words;
@@ -1156,7 +1154,7 @@ static uint32_t new_node(hl_trigger_index *ix)
 {
 	if (ix->nnodes == ix->cap) {
 		size_t nc = ix->cap ? ix->cap * 2 : 64;
-		if (nc > UINT32_MAX / 2)
+		if (nc > UINT32_MAX)
 			hl_oom();
 		ix->next = hl_reallocarray(ix->next, nc * NCLS, sizeof *ix->next);
 		ix->word = hl_reallocarray(ix->word, nc, sizeof *ix->word);
@@ -1245,44 +1243,6 @@ static void bucket_exact(hl_trigger_index *ix)
 	}
 }
 
-/* Number the nodes breadth first, so that those near the root, which nearly every token
- * visits, share cache lines; and mark in each link whether a word ends at the child, so
- * that the walk reads word[] only where one does. */
-static void finish(hl_trigger_index *ix)
-{
-	size_t n = ix->nnodes, head = 0, tail = 1, k;
-	uint32_t *order = hl_calloc(n, sizeof *order), *id = hl_calloc(n, sizeof *id);
-	uint32_t *next = hl_calloc(n * NCLS, sizeof *next), *word = hl_calloc(n, sizeof *word);
-	unsigned c;
-
-	while (head < tail) { /* order[0] = 0: the root */
-		uint32_t old = order[head++];
-		for (c = 0; c < NCLS; c++) {
-			uint32_t child = ix->next[(size_t)old * NCLS + c];
-			if (child != 0) {
-				id[child] = (uint32_t)tail;
-				order[tail++] = child;
-			}
-		}
-	}
-	for (k = 0; k < n; k++) {
-		uint32_t old = order[k];
-		word[k] = ix->word[old];
-		for (c = 0; c < NCLS; c++) {
-			uint32_t child = ix->next[(size_t)old * NCLS + c];
-			if (child != 0)
-				next[k * NCLS + c] = id[child] << 1 | (ix->word[child] != 0);
-		}
-	}
-	free(ix->next);
-	free(ix->word);
-	free(order);
-	free(id);
-	ix->next = next;
-	ix->word = word;
-	ix->cap = n;
-}
-
 hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n)
 {
 	hl_trigger_index *ix = hl_calloc(1, sizeof *ix);
@@ -1304,7 +1264,6 @@ hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n)
 		}
 	}
 	bucket_exact(ix);
-	finish(ix);
 	return ix;
 }
 
@@ -1337,7 +1296,7 @@ static void subset_walk(hl_trigger_index *to, const hl_trigger_index *ix, uint32
 	if (n >= 255)
 		return;
 	for (c = 0; c < NCLS; c++) {
-		uint32_t child = ix->next[(size_t)node * NCLS + c] >> 1;
+		uint32_t child = ix->next[(size_t)node * NCLS + c];
 		if (child != 0) {
 			word[n] = (char)(c < 26 ? 'a' + c : '0' + (c - 26));
 			subset_walk(to, ix, child, word, n + 1, keep);
@@ -1361,7 +1320,6 @@ hl_trigger_index *hl_trigger_index_subset(const hl_trigger_index *ix, const unsi
 		}
 	subset_walk(to, ix, 0, word, 0, keep);
 	bucket_exact(to);
-	finish(to);
 	return to;
 }
 
@@ -1426,67 +1384,39 @@ static void mark_exact(const hl_trigger_index *ix, const rule_list *l, const uns
 			mark(l->exact[k].rule, st, hit, split, cands);
 }
 
-/* Bit k set: is u[at + k] a token byte (k < n <= 64)? */
-static uint64_t token_bits(const unsigned char *tok, const unsigned char *u, size_t at, size_t n)
-{
-	uint64_t m = 0;
-	size_t k = 0;
-
-#if HL_SSE2
-	if (hl_simd) {
-		/* shift each range to the bottom of the signed bytes, where one compare finds it */
-		const __m128i low = _mm_set1_epi8(0x20), a = _mm_set1_epi8((char)(0x80 - 'a')),
-			      zero = _mm_set1_epi8((char)(0x80 - '0')), letters = _mm_set1_epi8(-128 + 26),
-			      digits = _mm_set1_epi8(-128 + 10);
-		for (; n - k >= 16; k += 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(u + at + k));
-			__m128i l = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, low), a), letters);
-			__m128i d = _mm_cmplt_epi8(_mm_add_epi8(v, zero), digits);
-			m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(l, d)) << k;
-		}
-	}
-#endif
-	for (; k < n; k++)
-		m |= (uint64_t)(tok[u[at + k]] != 0) << k;
-	return m;
-}
-
 void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t from, size_t end, size_t len,
 			      uint64_t *hit, size_t split, hl_cands *cands)
 {
 	const unsigned char *u = (const unsigned char *)s, *tok = ix->tok;
-	uint64_t carry = 0; /* 1: the byte before the block is a token byte (not so before from) */
-	size_t b, k;
+	size_t i = from, k;
 
-	/* 64 bytes at a time: the bits of their token bytes give where each token starts */
-	for (b = from; b < end; b += 64) {
-		size_t n = end - b < 64 ? end - b : 64;
-		uint64_t m = token_bits(tok, u, b, n), starts = m & ~(m << 1 | carry);
-
-		carry = m >> 63;
-		for (; starts != 0; starts &= starts - 1) {
-			size_t st = b + (size_t)__builtin_ctzll(starts), i;
-			uint32_t node = 0;
-
-			if (tok[u[st]] > 26) /* a digit */
-				for (k = 0; k < ix->ndigit; k++)
-					mark(ix->digit_rules[k], st, hit, split, cands);
-			/* walk the trie while the token's prefix is a prefix of some word */
-			for (i = st; i < end && tok[u[i]]; i++) {
-				uint32_t link = ix->next[(size_t)node * NCLS + tok[u[i]] - 1];
-				if (link == 0)
-					break;
-				node = link >> 1;
-				if (link & 1) {
-					const rule_list *l = &ix->words[ix->word[node] - 1];
-					for (k = 0; k < l->n; k++)
-						mark(l->rules[k], st, hit, split, cands);
-					/* a whole token ends where the text (not the range) has no more of it */
-					if (l->nexact > 0 && (i + 1 >= len || !tok[u[i + 1]]))
-						mark_exact(ix, l, u, st, i + 1, len, hit, split, cands);
-				}
+	while (i < end) {
+		size_t st;
+		uint32_t node = 0;
+		while (i < end && !tok[u[i]])
+			i++;
+		if (i >= end)
+			break;
+		st = i;
+		if (tok[u[st]] > 26) /* a digit */
+			for (k = 0; k < ix->ndigit; k++)
+				mark(ix->digit_rules[k], st, hit, split, cands);
+		/* walk the trie while the token's prefix is a prefix of some word */
+		for (; i < end && tok[u[i]]; i++) {
+			node = ix->next[(size_t)node * NCLS + tok[u[i]] - 1];
+			if (node == 0)
+				break;
+			if (ix->word[node]) {
+				const rule_list *l = &ix->words[ix->word[node] - 1];
+				for (k = 0; k < l->n; k++)
+					mark(l->rules[k], st, hit, split, cands);
+				/* a whole token ends where the text (not the range) has no more of it */
+				if (l->nexact > 0 && (i + 1 >= len || !tok[u[i + 1]]))
+					mark_exact(ix, l, u, st, i + 1, len, hit, split, cands);
 			}
 		}
+		while (i < end && tok[u[i]])
+			i++;
 	}
 }
 
