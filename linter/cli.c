@@ -1070,11 +1070,12 @@ static void run_jobs(ctx *C, joblist *L)
 	tids = hl_calloc(nthreads - 1, sizeof *tids);
 	args = hl_calloc(nthreads - 1, sizeof *args);
 	P.spare = hl_calloc(nthreads - 1, sizeof *P.spare);
-	for (i = 0; i + 1 < nthreads; i++) /* with no thread to be had, the main one does it all */
-		if ((args[i] = (worker_arg){&P, i + 1}, pthread_create(&tids[i], NULL, worker, &args[i])) == 0)
-			started++;
-		else
+	for (i = 0; i + 1 < nthreads; i++) { /* with no thread to be had, the main one does it all */
+		args[i] = (worker_arg){&P, i + 1};
+		if (pthread_create(&tids[i], NULL, worker, &args[i]) != 0)
 			break;
+		started++;
+	}
 	checker_init(C, &ck, P.subsets); /* while the workers make theirs */
 	while ((i = take(&P, 0)) < L->n) {
 		while (shown < i && is_done(&P, shown))
