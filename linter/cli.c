@@ -783,6 +783,16 @@ static void run_buffered(const ctx *C, hl_checker *ck, profile *P, job *J, bufio
 		hl_oom(); /* writing to memory fails only for want of it */
 }
 
+/* Free the file a job's read ahead kept, if any. */
+static void drop_ahead(job *J)
+{
+	if (J->ahead != NULL) {
+		hl_source_release(J->ahead);
+		free(J->ahead);
+		J->ahead = NULL;
+	}
+}
+
 /* Print a finished job and add it to the totals. Its buffered output is left to the
  * caller (see give_back). */
 static void emit(ctx *C, job *J)
@@ -805,11 +815,7 @@ static void emit(ctx *C, job *J)
 		C->posts[J->index] = J->post;
 	J->post = NULL;
 	hl_buf_release(&J->err);
-	if (J->ahead != NULL) { /* read ahead by this thread: freed here, into its own heap */
-		hl_source_release(J->ahead);
-		free(J->ahead);
-		J->ahead = NULL;
-	}
+	drop_ahead(J); /* the main thread read it: freed here, into its own heap */
 }
 
 static void add_job(ctx *C, joblist *L, const char *path, int listed)
@@ -1618,9 +1624,7 @@ done:
 	for (k = 0; k < L.n; k++) {
 		free(L.v[k].path);
 		free(L.v[k].rel);
-		if (L.v[k].ahead != NULL) /* read ahead, and then not linted */
-			hl_source_release(L.v[k].ahead);
-		free(L.v[k].ahead);
+		drop_ahead(&L.v[k]); /* read ahead, and then not linted */
 	}
 	if (C.posts != NULL)
 		for (k = 0; k < L.n; k++)

@@ -715,7 +715,6 @@ static int folds_to_token(unsigned long cp)
 	return (cp < 0x80 && isalnum((int)cp)) || cp == 0x212A || cp == 0x17F;
 }
 
-/* The code point of the UTF-8 sequence at s (at most 4 bytes), its length in *len. */
 /* Whether the class s[from, to) (from at '[', to after ']') can only match characters that
  * are not ASCII letters or digits: spaces and listed symbols, without ranges or negation. */
 static int class_is_sep(const char *s, size_t from, size_t to)
