@@ -22,6 +22,7 @@ typedef struct subset {
 	unsigned long long mask;
 	int anchored;    /* a document over 4 GiB runs a rule unanchored after one that did not */
 	pcre2_code *code;
+	unsigned uses;   /* of a PENDING entry: times wanted so far */
 } subset;
 
 typedef struct subsets {
@@ -30,15 +31,18 @@ typedef struct subsets {
 } subsets;
 
 /* In a shared cache, the entry of a regex that one thread is compiling. */
-static char being_compiled;
+static char being_compiled, seen_only;
 #define BUSY ((pcre2_code *)(void *)&being_compiled)
+/* In a checker's own table, the entry of a partial regex wanted too few times yet to be
+ * worth compiling (see sub_get). */
+#define PENDING ((pcre2_code *)(void *)&seen_only)
 
 static size_t sub_hash(size_t rule, unsigned long long mask, int anchored)
 {
 	return (size_t)((mask * 0x9E3779B97F4A7C15ULL) ^ ((rule * 2 + (size_t)anchored) * 0xC2B2AE3D27D4EB4FULL));
 }
 
-static void sub_put(subsets *S, size_t rule, unsigned long long mask, int anchored, pcre2_code *code);
+static subset *sub_put(subsets *S, size_t rule, unsigned long long mask, int anchored, pcre2_code *code);
 
 static void sub_grow(subsets *S)
 {
@@ -50,11 +54,11 @@ static void sub_grow(subsets *S)
 	S->v = hl_calloc(S->cap, sizeof *S->v);
 	for (i = 0; i < old.cap; i++)
 		if (old.v[i].code != NULL)
-			sub_put(S, old.v[i].rule, old.v[i].mask, old.v[i].anchored, old.v[i].code);
+			sub_put(S, old.v[i].rule, old.v[i].mask, old.v[i].anchored, old.v[i].code)->uses = old.v[i].uses;
 	free(old.v);
 }
 
-static void sub_put(subsets *S, size_t rule, unsigned long long mask, int anchored, pcre2_code *code)
+static subset *sub_put(subsets *S, size_t rule, unsigned long long mask, int anchored, pcre2_code *code)
 {
 	size_t i;
 
@@ -62,8 +66,9 @@ static void sub_put(subsets *S, size_t rule, unsigned long long mask, int anchor
 		sub_grow(S);
 	for (i = sub_hash(rule, mask, anchored) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
 		;
-	S->v[i] = (subset){rule, mask, anchored, code};
+	S->v[i] = (subset){rule, mask, anchored, code, 0};
 	S->n++;
+	return &S->v[i];
 }
 
 /* The entry of (ri, mask, anchored), or NULL. */
@@ -91,7 +96,7 @@ static void sub_release(subsets *S, int owned)
 	size_t i;
 
 	for (i = 0; owned && i < S->cap; i++)
-		if (S->v[i].code != BUSY)
+		if (S->v[i].code != BUSY && S->v[i].code != PENDING)
 			pcre2_code_free(S->v[i].code);
 	free(S->v);
 }
@@ -125,10 +130,19 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 	subsets *S = ck->subsets;
 	const hl_rule *r = &ck->rules->v[ri];
 	const pcre2_code *whole = anchored ? r->anchored : r->match;
-	pcre2_code *code = sub_find(S, ri, mask, anchored);
+	subset *e = sub_entry(S, ri, mask, anchored);
+	pcre2_code *code;
 
-	if (code != NULL)
-		return code;
+	if (e != NULL && e->code != PENDING)
+		return e->code;
+	/* the whole pattern finds the same matches: a partial regex is compiled only once it
+	 * has been wanted a few times, which a short post seldom does */
+	if (e == NULL)
+		e = sub_put(S, ri, mask, anchored, PENDING);
+	if (++e->uses < ck->rules->sub_after) {
+		const pcre2_code *plain = anchored ? r->anchored_plain : r->match_plain;
+		return plain != NULL ? plain : whole;
+	}
 	if (ck->shared != NULL) {
 		/* The first thread to want a partial regex compiles it, outside the lock; a thread
 		 * that wants it meanwhile runs the whole pattern, which finds the same matches.
@@ -153,7 +167,7 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 		code = sub_compile(r, mask, anchored);
 	if (code == NULL) /* cannot happen (every part compiled before); the whole pattern is right too */
 		return whole;
-	sub_put(S, ri, mask, anchored, code);
+	sub_entry(S, ri, mask, anchored)->code = code;
 	return code;
 }
 

@@ -10,8 +10,9 @@ struct hl_refs;
  * Match re against prose (valid UTF-8, as the document builder makes it) from offset at:
  * pcre2_match's arguments with PCRE2_NO_UTF_CHECK. A JIT-compiled regex goes through
  * PCRE2's fast path, which skips the checks pcre2_match repeats on every call. A regex of
- * the rules not JIT-compiled yet is compiled on this first match (hl_rules_jit_late), or,
- * when threads share the rules, as hl_rules_jit_ready says.
+ * the rules not JIT-compiled yet is compiled at this match if it has been matched often
+ * enough (hl_rules_jit_late), or, when threads share the rules, as hl_rules_jit_ready says;
+ * else the interpreter runs it.
  */
 static inline const pcre2_code *hl_ready(const hl_checker *ck, const pcre2_code *re)
 {

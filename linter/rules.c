@@ -91,9 +91,19 @@ static lstate *state(hl_rules *rules)
 	return rules->priv;
 }
 
+/* Matches of a regex before it is JIT-compiled, and wants of a partial regex (of some
+ * alternatives of a rule) before it is compiled; see hl_rules_jit_late. */
+#define JIT_AFTER 16
+#define SUB_AFTER 8
+
 void hl_rules_init(hl_rules *rules)
 {
+	const char *v = getenv("HYPELINT_JIT");
+	int eager = v != NULL && strcmp(v, "1") == 0;
+
 	memset(rules, 0, sizeof *rules);
+	rules->jit_after = eager ? 1 : JIT_AFTER;
+	rules->sub_after = eager ? 1 : SUB_AFTER;
 }
 
 static void split_release(hl_split *sp)
@@ -175,6 +185,8 @@ static void rule_release(hl_rule *r)
 	hl_triggers_release(&r->triggers);
 	hl_strs_free(r->items, r->nitems);
 	pcre2_code_free(r->match);
+	pcre2_code_free(r->match_plain);
+	pcre2_code_free(r->anchored_plain);
 	split_release(&r->when_split);
 	split_release(&r->unless_split);
 	split_release(&r->require_split);
@@ -1368,7 +1380,8 @@ static const pset *find_set(lstate *st, const char *name)
 	return NULL;
 }
 
-/* HYPELINT_JIT=0 turns the JIT off (valgrind cannot see into JIT code). */
+/* HYPELINT_JIT=0 turns the JIT off (valgrind cannot see into JIT code); HYPELINT_JIT=1
+ * compiles each regex at its first match (see hl_rules_init). */
 int hl_use_jit(void)
 {
 	const char *v = getenv("HYPELINT_JIT");
@@ -1944,6 +1957,7 @@ static void jit_queue_seal(hl_rules *rules)
 		;
 	t->key = hl_calloc(t->mask + 1, sizeof *t->key);
 	t->state = hl_calloc(t->mask + 1, sizeof *t->state);
+	t->uses = hl_calloc(t->mask + 1, sizeof *t->uses);
 	for (i = 0; i < q->n; i++) {
 		size_t h = hl_jit_hash(t, q->v[i]);
 		while (t->key[h] != NULL && t->key[h] != q->v[i])
@@ -1968,6 +1982,7 @@ static void jit_queue_free(hl_rules *rules)
 	free(rules->jit.plain);
 	free((void *)rules->jit.key);
 	free(rules->jit.state);
+	free(rules->jit.uses);
 	memset(&rules->jit, 0, sizeof rules->jit);
 	if (q == NULL)
 		return;
@@ -1983,6 +1998,8 @@ int hl_rules_jit_late(const hl_rules *rules, const pcre2_code *re)
 
 	if (rules->jitq == NULL || rules->jitq->waiting == 0 || (h = hl_jit_slot(&rules->jit, re)) < 0 ||
 	    atomic_load_explicit(&rules->jit.state[h], memory_order_relaxed) != HL_JIT_WAITING)
+		return 0;
+	if (atomic_fetch_add_explicit(&rules->jit.uses[h], 1, memory_order_relaxed) + 1 < rules->jit_after)
 		return 0;
 	rules->jitq->waiting--;
 	/* on failure the regex stays with the interpreter */
@@ -2011,6 +2028,8 @@ const pcre2_code *hl_rules_jit_claim(const hl_rules *rules, long slot)
 	hl_jit_table *t = (hl_jit_table *)&rules->jit; /* the states change; nothing else does */
 	unsigned char st = HL_JIT_WAITING;
 
+	if (atomic_fetch_add_explicit(&t->uses[slot], 1, memory_order_relaxed) + 1 < rules->jit_after)
+		return t->plain[slot]; /* the interpreter, until the regex has been matched enough */
 	if (atomic_compare_exchange_strong_explicit(&t->state[slot], &st, HL_JIT_BUSY, memory_order_acquire,
 						    memory_order_acquire)) {
 		/* this thread compiles it; on failure it stays with the interpreter */
@@ -2488,6 +2507,11 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			/* the whole runs where the window before a match ends inside a word */
 			split_compile(rules, r, &r->before_split, BEFORE_SUFFIX, &slots, &cap, &nslots);
 			jit(rules, r->unless_before);
+			if (r->nslots > 1 && hl_use_jit()) { /* no regex has been JIT-compiled yet */
+				if ((r->match_plain = pcre2_code_copy(r->match)) == NULL ||
+				    (r->anchored != NULL && (r->anchored_plain = pcre2_code_copy(r->anchored)) == NULL))
+					hl_oom();
+			}
 		}
 		/* the journal names and study topics that the citation checks look for */
 		if (rules->kb.journal_src != NULL)

@@ -90,6 +90,9 @@ typedef struct hl_rule {
 	 * where a match could begin anywhere; then the regex compiled anchored */
 	size_t start;
 	const pcre2_code *anchored; /* owned by the rules' cache */
+	/* a rule of several slots: copies of match and anchored that the JIT compiler never
+	 * touches, for the interpreter, while a partial regex is not worth compiling yet */
+	pcre2_code *match_plain, *anchored_plain;
 	hl_split when_split, unless_split, require_split;
 	hl_split before_split; /* unless-before's parts, each ending in \s*\z as the whole does */
 	enum hl_kind kind;
@@ -114,13 +117,15 @@ typedef struct hl_rule {
 
 /* The regexes waiting for JIT compilation, by hash of their address (open addressing):
  * key NULL is a free slot. state: HL_JIT_WAITING, then HL_JIT_BUSY while one thread
- * compiles it, then HL_JIT_DONE (compiled, or failed: the interpreter runs it). plain:
+ * compiles it, then HL_JIT_DONE (compiled, or failed: the interpreter runs it). uses: the
+ * matches counted so far (hl_rules_jit_late, hl_rules_jit_claim). plain:
  * once threads share the rules, a copy of each that no thread ever compiles, for the
  * interpreter to run while another thread compiles the regex. */
 enum { HL_JIT_WAITING, HL_JIT_BUSY, HL_JIT_DONE };
 typedef struct hl_jit_table {
 	const pcre2_code **key;
 	atomic_uchar *state;
+	atomic_uint *uses;
 	pcre2_code **plain;
 	size_t mask;
 } hl_jit_table;
@@ -159,9 +164,11 @@ typedef struct hl_rules {
 	size_t nstarts;     /* start slots: [nslots, nslots + nstarts) in the index */
 	struct hl_split_ix *split_ix; /* the index split in two (hl_rules_split_indexes) */
 	void *compiled;     /* regexes shared by rules, by source (rules.c) */
-	struct hl_jit_queue *jitq; /* regexes whose JIT compilation waits for their first match */
+	struct hl_jit_queue *jitq; /* regexes whose JIT compilation waits for their matches */
 	hl_jit_table jit;   /* the same regexes by hash (hl_rules_jit_late) */
 	int jit_shared;     /* threads share the rules (hl_rules_jit_share) */
+	unsigned jit_after; /* a regex is JIT-compiled at this match (hl_rules_jit_late) */
+	unsigned sub_after; /* a partial regex is compiled when it is wanted this often */
 	hl_pat_checks *checks; /* where patterns wait to be checked alone (not owned; NULL: now) */
 	pcre2_code **cite_re; /* the citation checks' own regexes, when a citation rule is loaded */
 	size_t ncite_re;
@@ -185,14 +192,16 @@ static inline int hl_rule_whole_doc(const hl_rule *r)
 void hl_rules_split_indexes(const hl_rules *rules, const hl_trigger_index **doc, const hl_trigger_index **chunk);
 
 /*
- * The JIT compiler runs on a regex when it is first matched, not at start-up: a post
- * needs only some of the rules' regexes, and compiling one takes longer than a short text
- * takes to lint. hl_rules_jit_late compiles re (from hl_rules_compile) if it is still
- * waiting, and says whether it did; it is for one thread. Before threads share the rules,
- * hl_rules_jit_share makes the plain copies; from then on a thread gets the regex to
- * match from hl_rules_jit_ready: re itself once compiled (the first thread to want it
- * compiles it), or its plain copy while another thread is compiling it. No thread waits
- * for another, and no thread reads a regex another is changing.
+ * The JIT compiler runs on a regex once it has been matched rules->jit_after times, not at
+ * start-up: a post needs only some of the rules' regexes, few matches of most, and
+ * compiling one takes longer than the interpreter takes for a few sentences. Until then
+ * the interpreter runs it. hl_rules_jit_late counts a match of re (from hl_rules_compile)
+ * that the interpreter is about to run, compiles re when it is its turn, and says whether
+ * it did; it is for one thread. Before threads share the rules, hl_rules_jit_share makes
+ * the plain copies; from then on a thread gets the regex to match from hl_rules_jit_ready:
+ * its plain copy for the first matches, then re itself once compiled (the first thread to
+ * want it then compiles it), or its plain copy while another thread is compiling it. No
+ * thread waits for another, and no thread reads a regex another is changing.
  */
 int hl_rules_jit_late(const hl_rules *rules, const pcre2_code *re);
 void hl_rules_jit_share(hl_rules *rules);

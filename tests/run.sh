@@ -148,13 +148,24 @@ if want before; then
 	else ok; fi
 fi
 
-# the regexes give the same findings through PCRE2's JIT fast path and its interpreter
+# the regexes give the same findings through PCRE2's JIT fast path and its interpreter: as
+# usual (a regex runs on the interpreter until it has been matched a few times, and a
+# rule's whole pattern until one of its partial regexes has been wanted a few times), with
+# the JIT off, and with each regex and partial regex compiled when first needed (one job
+# and two)
 if want nojit; then
 	$HL --color=never -j 1 samples tests/golden >"$out/jit.txt" 2>&1; rj=$?
 	HYPELINT_JIT=0 $HL --color=never -j 1 samples tests/golden >"$out/nojit.txt" 2>&1; rn=$?
+	HYPELINT_JIT=1 $HL --color=never -j 1 samples tests/golden >"$out/eager.txt" 2>&1; re1=$?
+	HYPELINT_JIT=1 $HL --color=never -j 2 samples tests/golden >"$out/eager2.txt" 2>&1; re2=$?
 	if ! grep -q ': warning: ' "$out/jit.txt"; then bad "nojit: nothing was found" "$(head -5 "$out/jit.txt")"
-	elif [ "$rj" = "$rn" ] && cmp -s "$out/jit.txt" "$out/nojit.txt"; then ok
-	else bad "nojit: JIT and interpreter differ" "$(diff "$out/nojit.txt" "$out/jit.txt" | head -20)"; fi
+	elif [ "$rj" != "$rn" ] || ! cmp -s "$out/jit.txt" "$out/nojit.txt"; then
+		bad "nojit: JIT and interpreter differ" "$(diff "$out/nojit.txt" "$out/jit.txt" | head -20)"
+	elif [ "$rj" != "$re1" ] || ! cmp -s "$out/jit.txt" "$out/eager.txt"; then
+		bad "nojit: JIT at first use differs" "$(diff "$out/eager.txt" "$out/jit.txt" | head -20)"
+	elif [ "$rj" != "$re2" ] || ! cmp -s "$out/jit.txt" "$out/eager2.txt"; then
+		bad "nojit: JIT at first use with two jobs differs" "$(diff "$out/eager2.txt" "$out/jit.txt" | head -20)"
+	else ok; fi
 fi
 
 # the word-at-a-time and SSE2 paths of the text scans (finding runs of plain ASCII, sentence

@@ -532,8 +532,9 @@ static void test_simd_doc(void)
 	}
 }
 
-/* The rules' regexes are JIT-compiled on first use (hl_rules_jit_late); once threads share
- * them, by the first thread that wants each (hl_rules_jit_ready). */
+/* The rules' regexes are JIT-compiled once they have been matched a few times
+ * (hl_rules_jit_late); once threads share them, by the first thread that wants each then
+ * (hl_rules_jit_ready), which until then gets the plain copy. */
 static size_t jit_size(const pcre2_code *re)
 {
 	size_t n = 0;
@@ -576,8 +577,12 @@ static void test_lazy_jit(void)
 	if (!hl_use_jit()) { /* HYPELINT_JIT=0: nothing waits */
 		CHECK(!hl_rules_jit_late(&rules, re), "no JIT with HYPELINT_JIT=0");
 	} else {
+		unsigned k, after = rules.jit_after;
+		CHECK(after >= 1, "a regex is JIT-compiled at some match");
 		CHECK(jit_size(re) == 0, "not JIT-compiled at start-up");
-		CHECK(hl_rules_jit_late(&rules, re) && jit_size(re) > 0, "JIT-compiled on first use");
+		for (k = 1; k < after; k++)
+			CHECK(!hl_rules_jit_late(&rules, re) && jit_size(re) == 0, "the interpreter for the first matches");
+		CHECK(hl_rules_jit_late(&rules, re) && jit_size(re) > 0, "JIT-compiled once matched enough");
 		CHECK(!hl_rules_jit_late(&rules, re), "compiled once");
 		CHECK(other != NULL && jit_size(other) == 0, "another regex still waits");
 		{
@@ -587,6 +592,9 @@ static void test_lazy_jit(void)
 			CHECK(rules.jit_shared && jit_size(other) == 0, "sharing compiles nothing");
 			CHECK(h >= 0 && rules.jit.plain[h] != NULL && hl_jit_slot(&rules.jit, rules.jit.plain[h]) < 0,
 			      "a plain copy of what still waits, not in the table");
+			for (k = 1; h >= 0 && k < after; k++)
+				CHECK(hl_rules_jit_ready(&rules, other) == rules.jit.plain[h] && jit_size(other) == 0,
+				      "the plain copy for the first matches");
 			if (h >= 0) { /* as if another thread were compiling it */
 				atomic_store(&rules.jit.state[h], HL_JIT_BUSY);
 				CHECK(hl_rules_jit_ready(&rules, other) == rules.jit.plain[h] && jit_size(other) == 0,
@@ -594,7 +602,7 @@ static void test_lazy_jit(void)
 				atomic_store(&rules.jit.state[h], HL_JIT_WAITING);
 			}
 			CHECK(hl_rules_jit_ready(&rules, other) == other && jit_size(other) > 0,
-			      "compiled by the first thread that wants it");
+			      "compiled by the first thread that wants it then");
 			CHECK(hl_rules_jit_ready(&rules, other) == other, "then used as it is");
 			CHECK(hl_rules_jit_ready(&rules, re) == re, "one compiled before sharing is used as it is");
 		}
