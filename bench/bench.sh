@@ -108,3 +108,10 @@ start=$(date +%s%N)
 for _ in $(seq 20); do "$HL" "$out/empty.txt" 2>/dev/null; done
 end=$(date +%s%N)
 echo "start-up: $(( (end - start) / 20000 )) us (mean of 20 runs)"
+# one post, as a pre-commit hook lints it: each sample 20 times (its regexes run on the
+# interpreter until they have been matched a few times, and are JIT-compiled then)
+posts=(samples/*)
+start=$(date +%s%N)
+for _ in $(seq 20); do for p in "${posts[@]}"; do "$HL" --fail-on=none "$p" >/dev/null 2>&1; done; done
+end=$(date +%s%N)
+echo "one post: $(( (end - start) / (20000 * ${#posts[@]}) )) us (mean of 20 runs of each of the ${#posts[@]} samples)"
