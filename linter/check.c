@@ -167,7 +167,7 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 		code = sub_compile(r, mask, anchored);
 	if (code == NULL) /* cannot happen (every part compiled before); the whole pattern is right too */
 		return whole;
-	sub_entry(S, ri, mask, anchored)->code = code;
+	e->code = code; /* S has not grown since e was found */
 	return code;
 }
 
