@@ -102,7 +102,7 @@ for mb in $sizes; do
 	prev=$mb
 done
 # start-up: load, check and compile every rule, lint an empty file (the JIT compiler runs
-# on a regex at its first match, so here on none)
+# on a regex once it has been matched a few times, so here on none)
 : >"$out/empty.txt"
 start=$(date +%s%N)
 for _ in $(seq 20); do "$HL" "$out/empty.txt" 2>/dev/null; done

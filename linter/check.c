@@ -14,8 +14,8 @@
  * A rule whose alternatives have triggers of their own runs, in a scope, the
  * alternation of only the alternatives whose triggers the scope holds: the
  * others cannot match there, so the findings are those of the whole pattern.
- * Those partial regexes are compiled on first use and kept per checker, or once for all
- * the checkers of a run in a shared cache (hl_subset_cache).
+ * Those partial regexes are compiled once wanted a few times (sub_get) and kept per
+ * checker, or once for all the checkers of a run in a shared cache (hl_subset_cache).
  */
 typedef struct subset {
 	size_t rule;
@@ -130,31 +130,33 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 	subsets *S = ck->subsets;
 	const hl_rule *r = &ck->rules->v[ri];
 	const pcre2_code *whole = anchored ? r->anchored : r->match;
+	/* what runs while the partial regex is not there: the whole pattern, which finds the
+	 * same matches, through its copy for the interpreter (so that these matches do not
+	 * count towards JIT-compiling the whole pattern) */
+	const pcre2_code *plain = anchored ? r->anchored_plain : r->match_plain, *stand_in = plain ? plain : whole;
 	subset *e = sub_entry(S, ri, mask, anchored);
 	pcre2_code *code;
 
 	if (e != NULL && e->code != PENDING)
 		return e->code;
-	/* the whole pattern finds the same matches: a partial regex is compiled only once it
-	 * has been wanted a few times, which a short post seldom does */
+	/* a partial regex is compiled only once it has been wanted a few times, which a short
+	 * post seldom does */
 	if (e == NULL)
 		e = sub_put(S, ri, mask, anchored, PENDING);
-	if (++e->uses < ck->rules->sub_after) {
-		const pcre2_code *plain = anchored ? r->anchored_plain : r->match_plain;
-		return plain != NULL ? plain : whole;
-	}
+	if (++e->uses < ck->rules->sub_after)
+		return stand_in;
 	if (ck->shared != NULL) {
 		/* The first thread to want a partial regex compiles it, outside the lock; a thread
-		 * that wants it meanwhile runs the whole pattern, which finds the same matches.
-		 * The checker's own table keeps a borrowed pointer, so the lock is taken once per
-		 * partial regex and checker, not per look-up. */
+		 * that wants it meanwhile runs the stand-in. The checker's own table keeps a
+		 * borrowed pointer, so the lock is taken once per partial regex and checker, not
+		 * per look-up. */
 		pthread_mutex_lock(&ck->shared->mu);
 		code = sub_find(&ck->shared->S, ri, mask, anchored);
 		if (code == NULL)
 			sub_put(&ck->shared->S, ri, mask, anchored, BUSY);
 		pthread_mutex_unlock(&ck->shared->mu);
 		if (code == BUSY)
-			return whole;
+			return stand_in;
 		if (code == NULL) {
 			pcre2_code *made = sub_compile(r, mask, anchored);
 			pthread_mutex_lock(&ck->shared->mu);
@@ -165,8 +167,8 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 		}
 	} else
 		code = sub_compile(r, mask, anchored);
-	if (code == NULL) /* cannot happen (every part compiled before); the whole pattern is right too */
-		return whole;
+	if (code == NULL) /* cannot happen (every part compiled before); the stand-in is right too */
+		return stand_in;
 	e->code = code; /* S has not grown since e was found */
 	return code;
 }

@@ -47,7 +47,7 @@ typedef struct hl_checker {
 	const hl_rules *rules;
 	void *cite;      /* compiled patterns of the citation checks (check_cite.c) */
 	int prefilter;   /* skip rules whose trigger words a scope lacks (HYPELINT_PREFILTER=0: off) */
-	void *subsets;   /* regexes of some alternatives of a rule, compiled on first use */
+	void *subsets;   /* regexes of some alternatives of a rule, compiled once wanted a few times */
 	hl_subset_cache *shared; /* when set, where subsets come from (they are not this checker's) */
 	const unsigned char *enabled; /* per rule: whether it runs (NULL: each rule's own setting) */
 	size_t chunk_bytes; /* a long document is checked a chunk of about this many bytes at a

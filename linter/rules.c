@@ -1653,8 +1653,8 @@ static void kerr(compiler *C, const char *file, unsigned long line, unsigned lon
 	C->errors++;
 }
 
-/* Lower-case s without dots, a leading "the " or repeated spaces, into b. */
-/* norm_name's work into out (room for n + 1 bytes); returns the length. */
+/* Lower-case s without dots, a leading "the " or repeated spaces, into out (room for n + 1
+ * bytes); returns the length. */
 static size_t norm_into(char *out, const char *s, size_t n)
 {
 	size_t i, len = 0;
@@ -1681,6 +1681,7 @@ static size_t norm_into(char *out, const char *s, size_t n)
 	return len;
 }
 
+/* The same into b. */
 static void norm_name(hl_buf *b, const char *s, size_t n)
 {
 	b->len = 0;
@@ -1923,7 +1924,7 @@ static void kb_resolve(compiler *C)
 	free(names);
 }
 
-/* ---- JIT compilation on first use (see hl_rules_jit_late) ---- */
+/* ---- JIT compilation once a regex has been matched enough (see hl_rules_jit_late) ---- */
 
 typedef struct hl_jit_queue {
 	pcre2_code **v;      /* the regexes queued, with repeats */

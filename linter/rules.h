@@ -245,7 +245,7 @@ int hl_rules_add_mem(hl_rules *rules, const char *name, const char *data, size_t
 /* Resolve named sets and compile every pattern. Returns the number of errors. */
 int hl_rules_compile(hl_rules *rules, FILE *err);
 /* The citation checks' own regexes (in check_cite.c), compiled; *n gets how many. Compiled
- * with the rules, they are JIT-compiled on first use and shared by threads as theirs are. */
+ * with the rules, they are JIT-compiled and shared by threads as theirs are. */
 pcre2_code **hl_cite_compile(size_t *n);
 /* In test mode a rule without examples is an error. Returns the number of errors. */
 int hl_rules_check_examples(const hl_rules *rules, FILE *err);
