@@ -118,12 +118,14 @@ check-asan: deps test-deps
 		CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" test
 
 # The parallel-jobs tests (jobs, jobs-preload) and the JIT ones (nojit: two jobs that
-# JIT-compile each regex at its first match) under ThreadSanitizer.
+# JIT-compile each regex at its first match; ascii: two jobs that make each ASCII twin at
+# its first want) under ThreadSanitizer.
 check-tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan BIN=build-tsan/hypelint \
 		CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build-tsan/hypelint
 	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 HYPELINT=build-tsan/hypelint HL_BUILD=build tests/run.sh jobs
 	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 HYPELINT=build-tsan/hypelint HL_BUILD=build tests/run.sh nojit
+	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 HYPELINT=build-tsan/hypelint HL_BUILD=build tests/run.sh ascii
 
 # The whole suite with every hypelint run under valgrind's memcheck (PCRE2's JIT off:
 # valgrind cannot follow JIT code; check-asan covers it).

@@ -20,7 +20,8 @@
 typedef struct subset {
 	size_t rule;
 	unsigned long long mask;
-	int anchored;    /* a document over 4 GiB runs a rule unanchored after one that did not */
+	int kind;        /* SUB_ANCHORED (a document over 4 GiB runs a rule unanchored after one
+			  * that did not), SUB_ASCII (for ASCII text: see hl_rules_twin), or both */
 	pcre2_code *code;
 	unsigned uses;   /* of a PENDING entry: times wanted so far */
 } subset;
@@ -37,12 +38,14 @@ static char being_compiled, seen_only;
  * worth compiling (see sub_get). */
 #define PENDING ((pcre2_code *)(void *)&seen_only)
 
-static size_t sub_hash(size_t rule, unsigned long long mask, int anchored)
+enum { SUB_ANCHORED = 1, SUB_ASCII = 2 };
+
+static size_t sub_hash(size_t rule, unsigned long long mask, int kind)
 {
-	return (size_t)((mask * 0x9E3779B97F4A7C15ULL) ^ ((rule * 2 + (size_t)anchored) * 0xC2B2AE3D27D4EB4FULL));
+	return (size_t)((mask * 0x9E3779B97F4A7C15ULL) ^ ((rule * 4 + (size_t)kind) * 0xC2B2AE3D27D4EB4FULL));
 }
 
-static subset *sub_put(subsets *S, size_t rule, unsigned long long mask, int anchored, pcre2_code *code);
+static subset *sub_put(subsets *S, size_t rule, unsigned long long mask, int kind, pcre2_code *code);
 
 static void sub_grow(subsets *S)
 {
@@ -54,38 +57,38 @@ static void sub_grow(subsets *S)
 	S->v = hl_calloc(S->cap, sizeof *S->v);
 	for (i = 0; i < old.cap; i++)
 		if (old.v[i].code != NULL)
-			sub_put(S, old.v[i].rule, old.v[i].mask, old.v[i].anchored, old.v[i].code)->uses = old.v[i].uses;
+			sub_put(S, old.v[i].rule, old.v[i].mask, old.v[i].kind, old.v[i].code)->uses = old.v[i].uses;
 	free(old.v);
 }
 
-static subset *sub_put(subsets *S, size_t rule, unsigned long long mask, int anchored, pcre2_code *code)
+static subset *sub_put(subsets *S, size_t rule, unsigned long long mask, int kind, pcre2_code *code)
 {
 	size_t i;
 
 	if ((S->n + 1) * 2 > S->cap)
 		sub_grow(S);
-	for (i = sub_hash(rule, mask, anchored) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
+	for (i = sub_hash(rule, mask, kind) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
 		;
-	S->v[i] = (subset){rule, mask, anchored, code, 0};
+	S->v[i] = (subset){rule, mask, kind, code, 0};
 	S->n++;
 	return &S->v[i];
 }
 
-/* The entry of (ri, mask, anchored), or NULL. */
-static subset *sub_entry(const subsets *S, size_t ri, unsigned long long mask, int anchored)
+/* The entry of (ri, mask, kind), or NULL. */
+static subset *sub_entry(const subsets *S, size_t ri, unsigned long long mask, int kind)
 {
 	size_t i;
 
 	if (S->cap > 0)
-		for (i = sub_hash(ri, mask, anchored) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
-			if (S->v[i].rule == ri && S->v[i].mask == mask && S->v[i].anchored == anchored)
+		for (i = sub_hash(ri, mask, kind) & (S->cap - 1); S->v[i].code != NULL; i = (i + 1) & (S->cap - 1))
+			if (S->v[i].rule == ri && S->v[i].mask == mask && S->v[i].kind == kind)
 				return &S->v[i];
 	return NULL;
 }
 
-static pcre2_code *sub_find(const subsets *S, size_t ri, unsigned long long mask, int anchored)
+static pcre2_code *sub_find(const subsets *S, size_t ri, unsigned long long mask, int kind)
 {
-	const subset *e = sub_entry(S, ri, mask, anchored);
+	const subset *e = sub_entry(S, ri, mask, kind);
 
 	return e != NULL ? e->code : NULL;
 }
@@ -123,18 +126,19 @@ void hl_subset_cache_free(hl_subset_cache *c)
 	free(c);
 }
 
-static pcre2_code *sub_compile(const hl_rule *r, unsigned long long mask, int anchored);
+static pcre2_code *sub_compile(const hl_rule *r, unsigned long long mask, int kind);
 
-static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long mask, int anchored)
+static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long mask, int kind)
 {
 	subsets *S = ck->subsets;
 	const hl_rule *r = &ck->rules->v[ri];
+	int anchored = kind & SUB_ANCHORED;
 	const pcre2_code *whole = anchored ? r->anchored : r->match;
 	/* what runs while the partial regex is not there: the whole pattern, which finds the
 	 * same matches, through its copy for the interpreter (so that these matches do not
 	 * count towards JIT-compiling the whole pattern) */
 	const pcre2_code *plain = anchored ? r->anchored_plain : r->match_plain, *stand_in = plain ? plain : whole;
-	subset *e = sub_entry(S, ri, mask, anchored);
+	subset *e = sub_entry(S, ri, mask, kind);
 	pcre2_code *code;
 
 	if (e != NULL && e->code != PENDING)
@@ -142,7 +146,7 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 	/* a partial regex is compiled only once it has been wanted a few times, which a short
 	 * post seldom does */
 	if (e == NULL)
-		e = sub_put(S, ri, mask, anchored, PENDING);
+		e = sub_put(S, ri, mask, kind, PENDING);
 	if (++e->uses < ck->rules->sub_after)
 		return stand_in;
 	if (ck->shared != NULL) {
@@ -151,30 +155,31 @@ static const pcre2_code *sub_get(hl_checker *ck, size_t ri, unsigned long long m
 		 * borrowed pointer, so the lock is taken once per partial regex and checker, not
 		 * per look-up. */
 		pthread_mutex_lock(&ck->shared->mu);
-		code = sub_find(&ck->shared->S, ri, mask, anchored);
+		code = sub_find(&ck->shared->S, ri, mask, kind);
 		if (code == NULL)
-			sub_put(&ck->shared->S, ri, mask, anchored, BUSY);
+			sub_put(&ck->shared->S, ri, mask, kind, BUSY);
 		pthread_mutex_unlock(&ck->shared->mu);
 		if (code == BUSY)
 			return stand_in;
 		if (code == NULL) {
-			pcre2_code *made = sub_compile(r, mask, anchored);
+			pcre2_code *made = sub_compile(r, mask, kind);
 			pthread_mutex_lock(&ck->shared->mu);
 			/* its BUSY entry, put there above, is replaced */
-			sub_entry(&ck->shared->S, ri, mask, anchored)->code = made != NULL ? made : BUSY;
+			sub_entry(&ck->shared->S, ri, mask, kind)->code = made != NULL ? made : BUSY;
 			pthread_mutex_unlock(&ck->shared->mu);
 			code = made;
 		}
 	} else
-		code = sub_compile(r, mask, anchored);
+		code = sub_compile(r, mask, kind);
 	if (code == NULL) /* cannot happen (every part compiled before); the stand-in is right too */
 		return stand_in;
 	e->code = code; /* S has not grown since e was found */
 	return code;
 }
 
-/* The alternatives of rule r in mask as one regex, JIT-compiled, or NULL. */
-static pcre2_code *sub_compile(const hl_rule *r, unsigned long long mask, int anchored)
+/* The alternatives of rule r in mask as one regex, JIT-compiled, or NULL; without
+ * PCRE2_UCP for ASCII text (SUB_ASCII). */
+static pcre2_code *sub_compile(const hl_rule *r, unsigned long long mask, int kind)
 {
 	hl_buf b = HL_BUF_INIT;
 	size_t k, count = 0;
@@ -188,7 +193,9 @@ static pcre2_code *sub_compile(const hl_rule *r, unsigned long long mask, int an
 		}
 	/* anchored like the rule's own copy when it is tried at its start words only */
 	code = pcre2_compile((PCRE2_SPTR)b.s, b.len,
-			     HL_RULE_FLAGS(r) | (anchored ? PCRE2_ANCHORED : 0), &ec, &off, NULL);
+			     (HL_RULE_FLAGS(r) & ~(uint32_t)(kind & SUB_ASCII ? PCRE2_UCP : 0)) |
+				     (kind & SUB_ANCHORED ? PCRE2_ANCHORED : 0),
+			     &ec, &off, NULL);
 	hl_buf_release(&b);
 	if (code != NULL && hl_use_jit())
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
@@ -241,6 +248,8 @@ typedef struct doc_work {
 	unsigned char *gave_up;             /* per rule */
 	hl_cands *cands;                    /* per start slot */
 	size_t *held;                       /* per start slot */
+	uint64_t *na;                       /* per 64-byte block of text (hl_mark_non_ascii) */
+	size_t na_cap;
 } doc_work;
 
 static doc_work *new_work(const hl_rules *rules, size_t nw)
@@ -271,6 +280,7 @@ static void work_free(void *p, const hl_rules *rules)
 	free(W->dhit);
 	free(W->chit);
 	free(W->gave_up);
+	free(W->na);
 	free(W);
 }
 
@@ -415,11 +425,56 @@ static void limit_warning(run *R, size_t at, int rc)
 	f->message = hl_buf_detach(&b);
 }
 
+uint64_t *hl_mark_non_ascii(uint64_t *na, size_t *cap, const hl_buf *text)
+{
+	const unsigned char *t = (const unsigned char *)text->s;
+	size_t full = text->len / 64, b, i;
+
+	HL_GROW(na, *cap, full / 64 + 1);
+	memset(na, 0, (full / 64 + 1) * sizeof *na);
+	for (b = 0; b < full; b++) {
+		uint64_t w[8];
+		memcpy(w, t + b * 64, sizeof w);
+		if ((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) & 0x8080808080808080ULL)
+			na[b / 64] |= 1ULL << (b % 64);
+	}
+	for (i = full * 64; i < text->len; i++) /* the last, short block */
+		if (t[i] & 0x80)
+			na[full / 64] |= 1ULL << (full % 64);
+	return na;
+}
+
+int hl_run_ascii_look(run *R, size_t from, size_t end)
+{
+	const unsigned char *t = (const unsigned char *)R->doc->text.s;
+	size_t b, b1, i, e;
+
+	R->a_from = from;
+	R->a_end = end;
+	R->a_val = R->na != NULL;
+	if (end <= from || R->na == NULL)
+		return R->a_val;
+	/* the blocks that hold a byte past ASCII, and of those the bytes in the range */
+	for (b = from / 64, b1 = (end - 1) / 64; b <= b1; b++) {
+		uint64_t w = R->na[b / 64] >> (b % 64);
+		if (!(w & 1)) { /* on to the next such block (or the next word) */
+			b = w == 0 ? (b | 63) : b + (size_t)__builtin_ctzll(w) - 1;
+			continue;
+		}
+		e = b * 64 + 64 < end ? b * 64 + 64 : end;
+		for (i = b * 64 > from ? b * 64 : from; i < e; i++)
+			if (t[i] & 0x80)
+				return R->a_val = 0;
+	}
+	return 1;
+}
+
 /* hl_run_match, inline for the loop over candidates in hl_run_next */
 static inline int match_at(run *R, const pcre2_code *re, size_t from, size_t end, size_t at, size_t *ms,
 			   size_t *me)
 {
-	int rc = hl_prose_match(R->ck, re, R->doc->text.s + from, end - from, at - from, R->ck->md);
+	int rc = hl_prose_match(R->ck, re, R->doc->text.s + from, end - from, at - from, R->ck->md,
+				hl_run_ascii(R, from, end));
 	PCRE2_SIZE *ov;
 
 	if (rc == PCRE2_ERROR_NOMATCH)
@@ -748,29 +803,38 @@ static inline int may_run(const slot_bits *b, const uint64_t *h)
 	return (b->m[0] | b->m[1]) == 0 || (h[b->w] & b->m[0]) != 0 || (b->m[1] != 0 && (h[b->w + 1] & b->m[1]) != 0);
 }
 
-/* The regex to run for pattern or swap rule ri in a scope whose slot hits are h (NULL: no
- * prefilter), anchored or not, or NULL when no trigger of the rule is there. */
-static const pcre2_code *pick(hl_checker *ck, size_t ri, const uint64_t *h, int anchored)
+/* The alternatives of pattern or swap rule r that may match in a scope whose slot hits are
+ * h (NULL: no prefilter): 0 when none, *full when all. */
+static inline unsigned long long pick_mask(const hl_rule *r, const uint64_t *h, unsigned long long *full)
 {
-	const hl_rule *r = &ck->rules->v[ri];
-	const pcre2_code *whole = anchored ? r->anchored : r->match;
-	unsigned long long mask, full;
+	unsigned long long mask;
 	size_t k;
 
+	*full = r->nitems >= 2 && r->nitems < 64 ? (1ULL << r->nitems) - 1 : ~0ULL;
 	if (h == NULL || !r->triggers.known)
-		return whole;
+		return *full;
 	if (r->nslots == 1)
-		return HIT(h, r->slot) ? whole : NULL;
-	full = r->nitems >= 64 ? ~0ULL : (1ULL << r->nitems) - 1;
+		return HIT(h, r->slot) ? *full : 0;
 	/* bits slot .. slot + nitems - 1 of h, in one or two words */
 	k = r->slot % 64;
 	mask = h[r->slot / 64] >> k;
 	if (k > 0 && k + r->nitems > 64)
 		mask |= h[r->slot / 64 + 1] << (64 - k);
-	mask = (mask & full) | r->always;
+	return (mask & *full) | r->always;
+}
+
+/* The regex to run for pattern or swap rule ri in a scope whose slot hits are h (NULL: no
+ * prefilter), anchored or not, for ASCII text or not (kind: SUB_ flags), or NULL when no
+ * trigger of the rule is there. */
+static const pcre2_code *pick(hl_checker *ck, size_t ri, const uint64_t *h, int kind)
+{
+	const hl_rule *r = &ck->rules->v[ri];
+	unsigned long long full, mask = pick_mask(r, h, &full);
+
 	if (mask == 0)
 		return NULL;
-	return mask == full ? whole : sub_get(ck, ri, mask, anchored);
+	/* a whole pattern has its ASCII twin in hl_prose_match */
+	return mask == full ? (kind & SUB_ANCHORED ? r->anchored : r->match) : sub_get(ck, ri, mask, kind);
 }
 
 static int runs(const hl_checker *ck, const hl_rule *only, size_t i)
@@ -1026,7 +1090,7 @@ static void check_whole(run *R, const hl_rule *only, const uint64_t *dhit, strea
 			continue;
 		}
 		cur = hl_run_cursor(R, &c0, r->start);
-		if ((re = pick(ck, i, dhit, cur != NULL)) != NULL)
+		if ((re = pick(ck, i, dhit, (cur != NULL) | (hl_run_ascii(R, 0, R->doc->text.len) ? SUB_ASCII : 0))) != NULL)
 			check_unit(R, re, cur, 0, R->doc->text.len, R->doc->text.len);
 	}
 	hl_cite_release(R);
@@ -1094,6 +1158,9 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	memset(&S, 0, sizeof S);
 	R.ck = ck;
 	R.doc = doc;
+	R.a_from = 1; /* no range looked at yet */
+	if (rules->twins)
+		R.na = W->na = hl_mark_non_ascii(W->na, &W->na_cap, &doc->text);
 	S.sink = sink;
 	S.arg = arg;
 	supp_lists_init(&L, doc);
@@ -1167,13 +1234,14 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			const hl_rule *r = &rules->v[i];
 			cursor c0, *cur;
 			slot_bits sb;
+			unsigned long long full;
 			if (!runs(ck, only, i) || hl_rule_whole_doc(r) || gave_up[i])
 				continue;
 			R.rule = r;
 			R.rule_index = i;
 			R.limit_hit = 0;
 			cur = hl_run_cursor(&R, &c0, r->start);
-			if (pick(ck, i, chit, cur != NULL) == NULL)
+			if (pick_mask(r, chit, &full) == 0)
 				continue;
 			sb = rule_bits(r);
 			if (r->scope == HL_SCOPE_SENTENCE) {
@@ -1182,7 +1250,8 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 					size_t uend = sp->end;
 					if (hit != NULL && !may_run(&sb, hit + (u - s0) * nw))
 						continue;
-					if ((re = pick(ck, i, hit ? hit + (u - s0) * nw : NULL, cur != NULL)) == NULL)
+					if ((re = pick(ck, i, hit ? hit + (u - s0) * nw : NULL,
+						       (cur != NULL) | (hl_run_ascii(&R, sp->start, sp->end) ? SUB_ASCII : 0))) == NULL)
 						continue;
 					if (r->unless_next && u + 1 < doc->nsentences && doc->sentences[u + 1].block == sp->block)
 						uend = doc->sentences[u + 1].end;
@@ -1191,7 +1260,9 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			} else {
 				for (u = b0; u < b1 && !R.limit_hit; u++)
 					if ((bhit == NULL || may_run(&sb, bhit + (u - b0) * nw)) &&
-					    (re = pick(ck, i, bhit ? bhit + (u - b0) * nw : NULL, cur != NULL)) != NULL)
+					    (re = pick(ck, i, bhit ? bhit + (u - b0) * nw : NULL,
+						       (cur != NULL) | (hl_run_ascii(&R, doc->blocks[u].start, doc->blocks[u].end)
+									    ? SUB_ASCII : 0))) != NULL)
 						check_unit(&R, re, cur, doc->blocks[u].start, doc->blocks[u].end, doc->blocks[u].end);
 			}
 			gave_up[i] = (unsigned char)R.limit_hit; /* one report of a limit per rule and file */

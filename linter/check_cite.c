@@ -75,6 +75,11 @@ pcre2_code **hl_cite_compile(size_t *n)
 	return re;
 }
 
+const char *hl_cite_source(size_t i)
+{
+	return i < RE__N ? re_src[i] : NULL;
+}
+
 void *hl_cite_init(const hl_rules *rules)
 {
 	cite *C = hl_calloc(1, sizeof *C);
@@ -107,7 +112,7 @@ static int cm(run *R, const pcre2_code *re, size_t from, size_t end, size_t at, 
 
 	if (at > end)
 		return 0;
-	rc = hl_prose_match(R->ck, re, R->doc->text.s + from, end - from, at - from, C->md);
+	rc = hl_prose_match(R->ck, re, R->doc->text.s + from, end - from, at - from, C->md, hl_run_ascii(R, from, end));
 	if (rc <= 0)
 		return 0;
 	o = pcre2_get_ovector_pointer(C->md);

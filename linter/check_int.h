@@ -12,7 +12,8 @@ struct hl_refs;
  * PCRE2's fast path, which skips the checks pcre2_match repeats on every call. A regex of
  * the rules not JIT-compiled yet is compiled at this match if it has been matched often
  * enough (hl_rules_jit_late), or, when threads share the rules, as hl_rules_jit_ready says;
- * else the interpreter runs it.
+ * else the interpreter runs it. ascii: s[0, len) is all ASCII (hl_run_ascii), where re's
+ * ASCII twin may run instead (hl_rules_twin).
  */
 static inline const pcre2_code *hl_ready(const hl_checker *ck, const pcre2_code *re)
 {
@@ -20,10 +21,26 @@ static inline const pcre2_code *hl_ready(const hl_checker *ck, const pcre2_code 
 }
 
 static inline int hl_prose_match(hl_checker *ck, const pcre2_code *re, const char *s, size_t len, size_t at,
-				 pcre2_match_data *md)
+				 pcre2_match_data *md, int ascii)
 {
+	const hl_rules *rules = ck->rules;
 	int rc;
+	long h;
 
+	/* s[0, len) is all ASCII: re's ASCII twin finds the same matches, faster; until the
+	 * twin is made, the interpreter runs re without counting towards its JIT compilation
+	 * (or its JIT code, if it has some already) */
+	if (ascii && (h = hl_jit_slot(&rules->jit, re)) >= 0) {
+		const pcre2_code *tw = hl_rules_twin(rules, h);
+		if (tw != NULL)
+			return pcre2_jit_match(tw, (PCRE2_SPTR)s, len, at, 0, md, ck->mctx);
+		if (atomic_load_explicit(&rules->jit.tstate[h], memory_order_acquire) != HL_JIT_DONE) {
+			if (rules->jit_shared && atomic_load_explicit(&rules->jit.state[h], memory_order_acquire) != HL_JIT_DONE)
+				re = rules->jit.plain[h];
+			return pcre2_match(re, (PCRE2_SPTR)s, len, at, PCRE2_NO_UTF_CHECK, md, ck->mctx);
+		}
+		/* no twin could be made: as any other text */
+	}
 	re = hl_ready(ck, re);
 	rc = pcre2_jit_match(re, (PCRE2_SPTR)s, len, at, 0, md, ck->mctx);
 	if (rc == PCRE2_ERROR_JIT_BADOPTION && !ck->rules->jit_shared && hl_rules_jit_late(ck->rules, re))
@@ -45,6 +62,10 @@ typedef struct run {
 	const hl_cands *cands;  /* per start slot: where its regex may begin (NULL: no prefilter) */
 	size_t *held;           /* per start slot: where a cursor over it last ended (with cands) */
 	size_t anchor_hint;     /* the anchor of the last finding: the next is usually at or after it */
+	const uint64_t *na;     /* per 64-byte block of the text, a bit set when it holds a byte
+				 * past ASCII (NULL: no ASCII twins) */
+	size_t a_from, a_end;   /* the last range hl_run_ascii looked at, */
+	int a_val;              /* and its answer */
 } run;
 
 /*
@@ -72,6 +93,18 @@ int hl_run_next(run *R, const pcre2_code *re, cursor *cur, size_t from, size_t e
  * bytes of PCRE2_INFO_FIRSTBITMAP; NULL: none skipped). */
 int hl_run_next_first(run *R, const pcre2_code *re, const unsigned char *first, cursor *cur, size_t from,
 		      size_t end, size_t at, size_t *ms, size_t *me);
+
+/* Set a bit in na (grown as needed; *cap words) for each 64-byte block of text that holds
+ * a byte past ASCII: run's na. Returns na. */
+uint64_t *hl_mark_non_ascii(uint64_t *na, size_t *cap, const hl_buf *text);
+/* Is text[from, end) all ASCII, and may ASCII twins run there (see hl_rules_twin)? 0 when
+ * R->na is NULL. Remembers its last answer (R->a_from > R->a_end: none yet), which the
+ * units' regexes ask for again and again. */
+int hl_run_ascii_look(run *R, size_t from, size_t end);
+static inline int hl_run_ascii(run *R, size_t from, size_t end)
+{
+	return from == R->a_from && end == R->a_end ? R->a_val : hl_run_ascii_look(R, from, end);
+}
 
 /* Append a finding of the current rule for prose range [pstart, pend); message unset. */
 hl_finding *hl_run_add(run *R, size_t pstart, size_t pend);

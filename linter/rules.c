@@ -104,6 +104,8 @@ void hl_rules_init(hl_rules *rules)
 	memset(rules, 0, sizeof *rules);
 	rules->jit_after = eager ? 1 : JIT_AFTER;
 	rules->sub_after = eager ? 1 : SUB_AFTER;
+	v = getenv("HYPELINT_ASCII");
+	rules->twins = !(v != NULL && strcmp(v, "0") == 0);
 }
 
 static void split_release(hl_split *sp)
@@ -182,6 +184,8 @@ static void rule_release(hl_rule *r)
 	free(r->match_src);
 	free(r->when_src);
 	free(r->require_src);
+	free(r->unless_src);
+	free(r->before_src);
 	hl_triggers_release(&r->triggers);
 	hl_strs_free(r->items, r->nitems);
 	pcre2_code_free(r->match);
@@ -1928,12 +1932,15 @@ static void kb_resolve(compiler *C)
 
 typedef struct hl_jit_queue {
 	pcre2_code **v;      /* the regexes queued, with repeats */
-	size_t n, cap;
+	char **src;          /* the source of each (owned) */
+	uint32_t *opts;      /* and its compile options */
+	size_t n, cap, src_cap, opts_cap;
 	size_t waiting;      /* entries not done */
 } hl_jit_queue;
 
-/* Queue a regex that runs as it is for JIT compilation (NULL: nothing to do). */
-static void jit(hl_rules *rules, pcre2_code *code)
+/* Queue a regex that runs as it is, compiled from src, for JIT compilation (NULL: nothing
+ * to do). */
+static void jit(hl_rules *rules, pcre2_code *code, const char *src)
 {
 	hl_jit_queue *q = rules->jitq;
 
@@ -1942,6 +1949,11 @@ static void jit(hl_rules *rules, pcre2_code *code)
 	if (q == NULL)
 		q = rules->jitq = hl_calloc(1, sizeof *q);
 	HL_GROW(q->v, q->cap, q->n + 1);
+	HL_GROW(q->src, q->src_cap, q->n + 1);
+	HL_GROW(q->opts, q->opts_cap, q->n + 1);
+	q->src[q->n] = hl_strdup(src);
+	q->opts[q->n] = 0;
+	(void)pcre2_pattern_info(code, PCRE2_INFO_ARGOPTIONS, &q->opts[q->n]);
 	q->v[q->n++] = code;
 }
 
@@ -1959,17 +1971,30 @@ static void jit_queue_seal(hl_rules *rules)
 	t->key = hl_calloc(t->mask + 1, sizeof *t->key);
 	t->state = hl_calloc(t->mask + 1, sizeof *t->state);
 	t->uses = hl_calloc(t->mask + 1, sizeof *t->uses);
+	t->src = hl_calloc(t->mask + 1, sizeof *t->src);
+	t->opts = hl_calloc(t->mask + 1, sizeof *t->opts);
+	t->twin = hl_calloc(t->mask + 1, sizeof *t->twin);
+	t->tstate = hl_calloc(t->mask + 1, sizeof *t->tstate);
+	t->tuses = hl_calloc(t->mask + 1, sizeof *t->tuses);
 	for (i = 0; i < q->n; i++) {
 		size_t h = hl_jit_hash(t, q->v[i]);
 		while (t->key[h] != NULL && t->key[h] != q->v[i])
 			h = (h + 1) & t->mask;
-		if (t->key[h] == NULL)
+		if (t->key[h] == NULL) {
 			q->waiting++;
-		t->key[h] = q->v[i];
+			t->key[h] = q->v[i];
+			t->src[h] = q->src[i];
+			t->opts[h] = q->opts[i];
+		} else
+			free(q->src[i]); /* a repeat */
 	}
 	free(q->v);
+	free(q->src);
+	free(q->opts);
 	q->v = NULL;
-	q->n = q->cap = 0;
+	q->src = NULL;
+	q->opts = NULL;
+	q->n = q->cap = q->src_cap = q->opts_cap = 0;
 }
 
 static void jit_queue_free(hl_rules *rules)
@@ -1980,13 +2005,27 @@ static void jit_queue_free(hl_rules *rules)
 	if (rules->jit.plain != NULL)
 		for (i = 0; i <= rules->jit.mask; i++)
 			pcre2_code_free(rules->jit.plain[i]);
+	if (rules->jit.key != NULL)
+		for (i = 0; i <= rules->jit.mask; i++) {
+			free(rules->jit.src[i]);
+			pcre2_code_free(rules->jit.twin[i]);
+		}
 	free(rules->jit.plain);
 	free((void *)rules->jit.key);
 	free(rules->jit.state);
 	free(rules->jit.uses);
+	free(rules->jit.src);
+	free(rules->jit.opts);
+	free(rules->jit.twin);
+	free(rules->jit.tstate);
+	free(rules->jit.tuses);
 	memset(&rules->jit, 0, sizeof rules->jit);
 	if (q == NULL)
 		return;
+	for (i = 0; i < q->n; i++)
+		free(q->src[i]);
+	free(q->src);
+	free(q->opts);
 	free(q->v);
 	free(q);
 	rules->jitq = NULL;
@@ -2041,6 +2080,32 @@ const pcre2_code *hl_rules_jit_claim(const hl_rules *rules, long slot)
 	return st == HL_JIT_DONE ? t->key[slot] : t->plain[slot];
 }
 
+const pcre2_code *hl_rules_twin(const hl_rules *rules, long h)
+{
+	hl_jit_table *t = (hl_jit_table *)&rules->jit; /* the twins change; nothing else does */
+	unsigned char st = atomic_load_explicit(&t->tstate[h], memory_order_acquire);
+	int ec;
+	PCRE2_SIZE off;
+	pcre2_code *tw;
+
+	if (st == HL_JIT_DONE)
+		return t->twin[h];
+	if (st == HL_JIT_BUSY ||
+	    atomic_fetch_add_explicit(&t->tuses[h], 1, memory_order_relaxed) + 1 < rules->jit_after ||
+	    !atomic_compare_exchange_strong_explicit(&t->tstate[h], &st, HL_JIT_BUSY, memory_order_acquire,
+						     memory_order_acquire))
+		return NULL;
+	/* this thread makes it: the key's own options, but PCRE2_UCP; none if it fails */
+	tw = compile1(t->src[h], t->opts[h] & ~(uint32_t)PCRE2_UCP, &ec, &off);
+	if (tw != NULL && pcre2_jit_compile(tw, PCRE2_JIT_COMPLETE) != 0) {
+		pcre2_code_free(tw); /* the interpreter on a twin is no faster than the JIT on the key */
+		tw = NULL;
+	}
+	t->twin[h] = tw;
+	atomic_store_explicit(&t->tstate[h], HL_JIT_DONE, memory_order_release);
+	return tw;
+}
+
 
 /* src compiled with flags and JIT-compiled, from the rules' cache (NULL: does not compile). */
 static compiled *cached(hl_rules *rules, const char *src, uint32_t flags)
@@ -2065,7 +2130,7 @@ static compiled *cached(hl_rules *rules, const char *src, uint32_t flags)
 		hl_buf_release(&key);
 		return NULL;
 	}
-	jit(rules, code);
+	jit(rules, code, src);
 	HL_GROW(K->v, K->cap, K->n + 1);
 	K->v[K->n] = (compiled){hl_buf_detach(&key), code, 0};
 	return &K->v[K->n++];
@@ -2120,7 +2185,7 @@ static void add_start(hl_rules *rules, hl_triggers **slots, size_t *cap, size_t 
 		return;
 	}
 	hl_triggers_release(&(*slots)[*nslots]);
-	jit(rules, whole);
+	jit(rules, whole, src);
 }
 
 void hl_kb_journal_words(const hl_kb *kb, hl_triggers *t)
@@ -2447,10 +2512,10 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			r->when = compile_list(&C, r, &rs->when, 0, NULL, &r->when_src, &r->when_split.items,
 					       &r->when_split.nitems, &r->when_split.origin);
 		if (rs->unless.n)
-			r->unless = compile_list(&C, r, &rs->unless, 0, NULL, NULL, &r->unless_split.items,
+			r->unless = compile_list(&C, r, &rs->unless, 0, NULL, &r->unless_src, &r->unless_split.items,
 						 &r->unless_split.nitems, &r->unless_split.origin);
 		if (rs->unless_before.n)
-			r->unless_before = compile_list(&C, r, &rs->unless_before, 0, BEFORE_SUFFIX, NULL,
+			r->unless_before = compile_list(&C, r, &rs->unless_before, 0, BEFORE_SUFFIX, &r->before_src,
 							&r->before_split.items, &r->before_split.nitems,
 							&r->before_split.origin);
 		if (C.errors == e0 && (r->kind == HL_KIND_PATTERN || r->kind == HL_KIND_SWAP) && r->match == NULL)
@@ -2495,6 +2560,7 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			const char *src = r->kind == HL_KIND_REQUIRE ? r->when_src : r->match_src;
 			hl_split *splits[] = {&r->when_split, &r->unless_split, &r->require_split};
 			pcre2_code *wholes[] = {r->when, r->unless, r->require};
+			const char *srcs[] = {r->when_src, r->unless_src, r->require_src};
 			if (r->kind == HL_KIND_CITATION)
 				continue;
 			if (src != NULL)
@@ -2503,11 +2569,11 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			/* a split regex's whole still runs on link targets (matches_link) */
 			for (k = 0; k < sizeof splits / sizeof splits[0]; k++) {
 				split_compile(rules, r, splits[k], NULL, &slots, &cap, &nslots);
-				jit(rules, wholes[k]);
+				jit(rules, wholes[k], srcs[k]);
 			}
 			/* the whole runs where the window before a match ends inside a word */
 			split_compile(rules, r, &r->before_split, BEFORE_SUFFIX, &slots, &cap, &nslots);
-			jit(rules, r->unless_before);
+			jit(rules, r->unless_before, r->before_src);
 			if (r->nslots > 1 && hl_use_jit()) { /* no regex has been JIT-compiled yet */
 				if ((r->match_plain = pcre2_code_copy(r->match)) == NULL ||
 				    (r->anchored != NULL && (r->anchored_plain = pcre2_code_copy(r->anchored)) == NULL))
@@ -2537,7 +2603,7 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 		if (i < rules->n && rules->cite_re == NULL) {
 			rules->cite_re = hl_cite_compile(&rules->ncite_re);
 			for (k = 0; k < rules->ncite_re; k++)
-				jit(rules, rules->cite_re[k]);
+				jit(rules, rules->cite_re[k], hl_cite_source(k));
 		}
 		cache_drop_keys(rules->compiled);
 		jit_queue_seal(rules);

@@ -80,6 +80,8 @@ typedef struct hl_rule {
 	char *match_src;   /* the regex `match` was compiled from (for --list-patterns) */
 	char *when_src;    /* the regex `when` was compiled from */
 	char *require_src; /* the regex `require` was compiled from */
+	char *unless_src;  /* the regex `unless` was compiled from */
+	char *before_src;  /* the regex `unless_before` was compiled from */
 	hl_triggers triggers; /* words one of which a scope must hold for the rule to match */
 	char **items;      /* pattern rules: the regex of each alternative of `match`, in order */
 	size_t nitems;
@@ -120,13 +122,20 @@ typedef struct hl_rule {
  * compiles it, then HL_JIT_DONE (compiled, or failed: the interpreter runs it). uses: the
  * matches counted so far (hl_rules_jit_late, hl_rules_jit_claim). plain:
  * once threads share the rules, a copy of each that no thread ever compiles, for the
- * interpreter to run while another thread compiles the regex. */
+ * interpreter to run while another thread compiles the regex. src and opts: the source
+ * and compile options of each; twin, with its own tstate and tuses: its ASCII twin (see
+ * hl_rules_twin). */
 enum { HL_JIT_WAITING, HL_JIT_BUSY, HL_JIT_DONE };
 typedef struct hl_jit_table {
 	const pcre2_code **key;
 	atomic_uchar *state;
 	atomic_uint *uses;
 	pcre2_code **plain;
+	char **src;
+	uint32_t *opts;
+	pcre2_code **twin;
+	atomic_uchar *tstate;
+	atomic_uint *tuses;
 	size_t mask;
 } hl_jit_table;
 
@@ -169,6 +178,7 @@ typedef struct hl_rules {
 	int jit_shared;     /* threads share the rules (hl_rules_jit_share) */
 	unsigned jit_after; /* a regex is JIT-compiled at this match (hl_rules_jit_late) */
 	unsigned sub_after; /* a partial regex is compiled when it is wanted this often */
+	int twins;          /* ASCII text may run ASCII twins (hl_rules_twin; not HYPELINT_ASCII=0) */
 	hl_pat_checks *checks; /* where patterns wait to be checked alone (not owned; NULL: now) */
 	pcre2_code **cite_re; /* the citation checks' own regexes, when a citation rule is loaded */
 	size_t ncite_re;
@@ -206,6 +216,16 @@ void hl_rules_split_indexes(const hl_rules *rules, const hl_trigger_index **doc,
 int hl_rules_jit_late(const hl_rules *rules, const pcre2_code *re);
 void hl_rules_jit_share(hl_rules *rules);
 const pcre2_code *hl_rules_jit_claim(const hl_rules *rules, long slot);
+
+/*
+ * A regex compiled with PCRE2_UCP spends much of its time on \b, \w, \s and \d, which
+ * look every character up in the Unicode tables. In text that is all ASCII they match what
+ * they match without PCRE2_UCP, so there the same source compiled without it finds the same
+ * matches: its ASCII twin. A twin is made and JIT-compiled once the regex of slot h (of the
+ * JIT table) has been wanted rules->jit_after times for ASCII text; until then, and when
+ * it could not be made, this returns NULL. Safe from any thread, as hl_rules_jit_claim.
+ */
+const pcre2_code *hl_rules_twin(const hl_rules *rules, long h);
 
 static inline const pcre2_code *hl_rules_jit_ready(const hl_rules *rules, const pcre2_code *re)
 {
@@ -247,6 +267,8 @@ int hl_rules_compile(hl_rules *rules, FILE *err);
 /* The citation checks' own regexes (in check_cite.c), compiled; *n gets how many. Compiled
  * with the rules, they are JIT-compiled and shared by threads as theirs are. */
 pcre2_code **hl_cite_compile(size_t *n);
+/* The source of the i-th of them. */
+const char *hl_cite_source(size_t i);
 /* In test mode a rule without examples is an error. Returns the number of errors. */
 int hl_rules_check_examples(const hl_rules *rules, FILE *err);
 hl_rule *hl_rules_find(const hl_rules *rules, const char *id);

@@ -168,6 +168,37 @@ if want nojit; then
 	else ok; fi
 fi
 
+# ASCII text runs each regex's ASCII twin (compiled without PCRE2_UCP; see hl_rules_twin),
+# which reads \b, \s, \w and \d differently past ASCII: the same findings as without twins,
+# on the samples, the golden inputs and the rule examples as they are and with non-ASCII
+# letters and white space next to their words (no-break and em spaces, a letter with an
+# accent at the end of words), in paragraphs that mix such sentences with plain ones, as
+# text, Markdown and HTML
+if want ascii; then
+	examples_dir "$out/ascii"
+	awk '{
+		print
+		plain = $0
+		nb = $0; gsub(/ /, "\302\240", nb)
+		em = $0; sub(/ /, "\342\200\203", em)
+		ac = $0; gsub(/e /, "\303\251 ", ac)
+		print ""; print nb; print ""; print em; print ""; print ac; print ""
+		if (plain != "") print plain " " ac " " plain " " nb " " plain
+	}' "$out/ascii/examples.txt" >"$out/ascii/mixed.txt"
+	cp "$out/ascii/mixed.txt" "$out/ascii/mixed.md"
+	{ echo '<!DOCTYPE html><html><body>'; sed 's/&/\&amp;/g; s/</\&lt;/g; s/^\(..*\)$/<p>\1<\/p>/' "$out/ascii/mixed.txt"; echo '</body></html>'; } >"$out/ascii/mixed.html"
+	$HL --color=never -j 1 samples tests/golden "$out/ascii" >"$out/ascii-on.txt" 2>&1; ra=$?
+	HYPELINT_ASCII=0 $HL --color=never -j 1 samples tests/golden "$out/ascii" >"$out/ascii-off.txt" 2>&1; rb=$?
+	HYPELINT_JIT=1 $HL --color=never -j 2 samples tests/golden "$out/ascii" >"$out/ascii-eager.txt" 2>&1; rc=$?
+	if ! grep -q 'ascii/mixed\.html:[0-9]*:[0-9]*: ' "$out/ascii-on.txt" || ! grep -q 'ascii/mixed\.txt:[0-9]*:[0-9]*: ' "$out/ascii-on.txt"; then
+		bad "ascii: the mixed text was not made or found nothing" "$(head -5 "$out/ascii-on.txt")"
+	elif [ "$ra" != "$rb" ] || ! cmp -s "$out/ascii-on.txt" "$out/ascii-off.txt"; then
+		bad "ascii: with and without ASCII twins differ" "$(diff "$out/ascii-off.txt" "$out/ascii-on.txt" | head -20)"
+	elif [ "$ra" != "$rc" ] || ! cmp -s "$out/ascii-on.txt" "$out/ascii-eager.txt"; then
+		bad "ascii: twins made at first use with two jobs differ" "$(diff "$out/ascii-eager.txt" "$out/ascii-on.txt" | head -20)"
+	else ok; fi
+fi
+
 # the word-at-a-time and SSE2 paths of the text scans (finding runs of plain ASCII, sentence
 # ends, digits; counting characters) give what the byte-at-a-time code gives: on the samples,
 # the golden inputs, the rule examples and words of the samples strung together with every

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "check_int.h"
 #include "doc.h"
 #include "extract.h"
 #include "prefilter.h"
@@ -612,6 +613,123 @@ static void test_lazy_jit(void)
 	fclose(err);
 }
 
+/* hl_run_ascii against a plain look at every byte, for ranges that begin and end in and
+ * around the 64-byte blocks that hold a byte past ASCII (and asked twice, for its memory). */
+static void test_ascii_ranges(void)
+{
+	static const size_t lens[] = {0, 1, 63, 64, 65, 130, 300, 4200};
+	static const size_t marks[][4] = {{SIZE_MAX}, {0, SIZE_MAX}, {63, SIZE_MAX}, {64, 128, SIZE_MAX},
+					  {127, 299, SIZE_MAX}, {4100, SIZE_MAX}, {5, 70, 4199, SIZE_MAX}};
+	size_t li, mi, k, from, end, i, bad = 0, tried = 0;
+
+	for (li = 0; li < sizeof lens / sizeof lens[0]; li++)
+		for (mi = 0; mi < sizeof marks / sizeof marks[0]; mi++) {
+			size_t len = lens[li], step = len > 300 ? 37 : 1, cap = 0;
+			hl_buf text = HL_BUF_INIT;
+			hl_doc doc;
+			run R;
+			uint64_t *na;
+			memset(&doc, 0, sizeof doc);
+			for (i = 0; i < len; i++)
+				hl_buf_add(&text, "a", 1);
+			for (k = 0; marks[mi][k] != SIZE_MAX; k++)
+				if (marks[mi][k] < len)
+					text.s[marks[mi][k]] = (char)0xC3;
+			doc.text = text;
+			memset(&R, 0, sizeof R);
+			R.doc = &doc;
+			R.a_from = 1;
+			R.na = na = hl_mark_non_ascii(NULL, &cap, &text);
+			for (from = 0; from <= len; from += step)
+				for (end = from; end <= len; end += (end + step <= len || end == len) ? step : len - end) {
+					int want = 1, got;
+					for (i = from; i < end; i++)
+						if ((unsigned char)text.s[i] >= 0x80)
+							want = 0;
+					got = hl_run_ascii(&R, from, end);
+					bad += got != want || hl_run_ascii(&R, from, end) != want;
+					tried++;
+					if (end == len)
+						break;
+				}
+			free(na);
+			hl_buf_release(&text);
+		}
+	CHECK(tried > 100000 && bad == 0, "ASCII ranges: %zu of %zu wrong", bad, tried);
+	{
+		run R;
+		memset(&R, 0, sizeof R);
+		CHECK(!hl_run_ascii(&R, 0, 0), "no ASCII twins without the bitmap");
+	}
+}
+
+/* A regex's ASCII twin: made once wanted often enough, and found where the regex itself
+ * would not be (or not find) in text past ASCII, which is why it runs only on ASCII. */
+static void test_ascii_twin(void)
+{
+	static const char pack[] = "pack: t\n"
+				   "rules:\n"
+				   "  - id: hype\n"
+				   "    kind: pattern\n"
+				   "    severity: warning\n"
+				   "    scope: sentence\n"
+				   "    message: 'found \"{match}\"'\n"
+				   "    why: a test rule\n"
+				   "    patterns: ['(?:^|\\s)cure\\b', 'works\\s+wonders']\n"
+				   "    examples:\n"
+				   "      fire: ['a [[ cure]]']\n"
+				   "      pass: ['no cures']\n";
+	hl_rules rules;
+	const hl_rule *r;
+	const pcre2_code *re, *tw = NULL;
+	FILE *err = tmpfile();
+	long h;
+
+	hl_rules_init(&rules);
+	CHECK(err != NULL && hl_rules_add_mem(&rules, "t.yml", pack, sizeof pack - 1, err) == 0 &&
+		      hl_rules_compile(&rules, err) == 0,
+	      "the twin test pack loads");
+	if (rules.n != 1) {
+		hl_rules_release(&rules);
+		return;
+	}
+	r = &rules.v[0];
+	re = r->match;
+	h = hl_jit_slot(&rules.jit, re);
+	if (!hl_use_jit()) { /* HYPELINT_JIT=0: no table, no twins */
+		CHECK(h < 0, "no twins with HYPELINT_JIT=0");
+	} else {
+		unsigned k;
+		pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+		static const struct {
+			const char *s;
+			int key, twin;
+		} cases[] = {
+			{"a cure for all", 1, 1},
+			{"it works  wonders", 1, 1},
+			{"a cur\xC3\xA9 cure\xC3\xA9", 0, 1},  /* \b: a letter after "cure" only with PCRE2_UCP */
+			{"it works\xC2\xA0wonders", 1, 0},     /* \s: a no-break space only with PCRE2_UCP */
+			{"\xE2\x80\x83" "cure", 1, 0},         /* an em space */
+		};
+		CHECK(h >= 0, "the rule's regex waits in the JIT table");
+		for (k = 1; h >= 0 && k < rules.jit_after; k++)
+			CHECK(hl_rules_twin(&rules, h) == NULL, "no twin for the first wants");
+		if (h >= 0)
+			tw = hl_rules_twin(&rules, h);
+		CHECK(tw != NULL && tw != re && hl_rules_twin(&rules, h) == tw, "a twin once wanted enough, made once");
+		CHECK(jit_size(re) == 0, "making the twin leaves the regex as it was");
+		for (k = 0; tw != NULL && md != NULL && k < sizeof cases / sizeof cases[0]; k++) {
+			size_t n = strlen(cases[k].s);
+			int a = pcre2_match(re, (PCRE2_SPTR)cases[k].s, n, 0, 0, md, NULL) >= 0;
+			int b = pcre2_match(tw, (PCRE2_SPTR)cases[k].s, n, 0, 0, md, NULL) >= 0;
+			CHECK(a == cases[k].key && b == cases[k].twin, "twin case %u: regex %d, twin %d", k, a, b);
+		}
+		pcre2_match_data_free(md);
+	}
+	hl_rules_release(&rules);
+	fclose(err);
+}
+
 /* The bundled journal names as one regex, grouped by first letter: the longest name that
  * begins at a place still wins, as in a plain longest-first list. */
 static void test_journal_regex(void)
@@ -737,6 +855,8 @@ int main(void)
 	test_exact_index();
 	test_keys_sound();
 	test_lazy_jit();
+	test_ascii_ranges();
+	test_ascii_twin();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
