@@ -145,6 +145,9 @@ typedef struct hl_refs {
 	ref *v;
 	size_t n, cap;
 	size_t first, last;    /* blocks of the list: [first, last) */
+	size_t *topical;       /* the studies whose topic the document may hold (topical_in) */
+	size_t ntopical;
+	int topical_done;
 } hl_refs;
 
 /* A journal named in text[from, end): KB journal index and span, or -1. */
@@ -289,6 +292,7 @@ static hl_refs *refs(run *R)
 void hl_cite_release(run *R)
 {
 	if (R->refs != NULL) {
+		free(R->refs->topical);
 		free(R->refs->v);
 		free(R->refs);
 		R->refs = NULL;
@@ -438,6 +442,38 @@ static int in_doi(run *R, size_t from, size_t end, size_t s)
 
 /* ---- misattributed-study ---- */
 
+/* Can study t be found by its topic in text[from, end): it has one, each of its needed
+ * words may be there, and so may a start word of its topic regex. */
+static int may_hold_topic(run *R, const hl_study *t, size_t from, size_t end)
+{
+	size_t k;
+
+	if (t->topic == NULL)
+		return 0;
+	for (k = 0; k < t->nneed; k++)
+		if (!hl_run_may_hold(R, t->need[k], from, end))
+			return 0;
+	return t->topic_start == 0 || hl_run_may_hold(R, t->topic_start, from, end);
+}
+
+/* The studies that the document may name by their topic, found once: a unit without an
+ * author-year citation, and not a reference entry, can name no other. */
+static const hl_refs *topical_in(run *R)
+{
+	hl_refs *rf = refs(R);
+	const hl_kb *kb = &R->ck->rules->kb;
+	size_t i;
+
+	if (!rf->topical_done) {
+		rf->topical_done = 1;
+		rf->topical = hl_calloc(kb->nstudies + 1, sizeof *rf->topical);
+		for (i = 0; i < kb->nstudies; i++)
+			if (may_hold_topic(R, &kb->studies[i], 0, R->doc->text.len))
+				rf->topical[rf->ntopical++] = i;
+	}
+	return rf;
+}
+
 /* "Journal (year)": where and when study t was published, for a message. */
 static void expect(char *buf, size_t size, const hl_kb *kb, const hl_study *t)
 {
@@ -448,10 +484,11 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 {
 	const hl_kb *kb = &R->ck->rules->kb;
 	cite *C = R->ck->cite;
-	size_t ov[2 * NG], i, k, at, js = 0, je = 0;
+	size_t ov[2 * NG], i, k, at, js = 0, je = 0, n, si;
 	long found = -1;
 	int by_topic = 0, many = 0, ok = 0;
 	char expected[256];
+	const hl_refs *tp;
 
 	/* a misattribution names a journal or a year */
 	int digit = has_digit(R, from, end);
@@ -470,11 +507,17 @@ static void misattributed(run *R, size_t from, size_t end, const ref *entry)
 			ncites++;
 		}
 	}
-	for (i = 0; i < kb->nstudies; i++) {
-		const hl_study *t = &kb->studies[i];
+	/* by its topic, a citation's author and year, or the entry's: the studies the document
+	 * may name by topic will do where there is neither citation nor entry */
+	tp = topical_in(R);
+	n = ncites > 0 || entry != NULL ? kb->nstudies : tp->ntopical;
+	for (si = 0; si < n; si++) {
+		const hl_study *t;
 		int hit = 0, topic = 0;
 		size_t ms, me;
 		cursor tc, *tcur;
+		i = ncites > 0 || entry != NULL ? si : tp->topical[si];
+		t = &kb->studies[i];
 		for (k = 0; k < t->nneed && hl_run_may_hold(R, t->need[k], from, end); k++)
 			;
 		if (t->topic != NULL && k == t->nneed) {
