@@ -1951,7 +1951,7 @@ static void jit(hl_rules *rules, pcre2_code *code, const char *src)
 	HL_GROW(q->v, q->cap, q->n + 1);
 	HL_GROW(q->src, q->src_cap, q->n + 1);
 	HL_GROW(q->opts, q->opts_cap, q->n + 1);
-	q->src[q->n] = hl_strdup(src);
+	q->src[q->n] = src != NULL ? hl_strdup(src) : NULL; /* NULL: it gets no twin */
 	q->opts[q->n] = 0;
 	(void)pcre2_pattern_info(code, PCRE2_INFO_ARGOPTIONS, &q->opts[q->n]);
 	q->v[q->n++] = code;
@@ -1985,6 +1985,8 @@ static void jit_queue_seal(hl_rules *rules)
 			t->key[h] = q->v[i];
 			t->src[h] = q->src[i];
 			t->opts[h] = q->opts[i];
+			if (t->src[h] == NULL) /* no twin: as if it could not be made */
+				atomic_store_explicit(&t->tstate[h], HL_JIT_DONE, memory_order_relaxed);
 		} else
 			free(q->src[i]); /* a repeat */
 	}

@@ -544,16 +544,35 @@ static size_t jit_size(const pcre2_code *re)
 	return n;
 }
 
+/* A pack's first lines, up to the patterns of its one rule (hype, a sentence pattern). */
+#define ONE_RULE_HEAD                      \
+	"pack: t\n"                         \
+	"rules:\n"                          \
+	"  - id: hype\n"                    \
+	"    kind: pattern\n"               \
+	"    severity: warning\n"           \
+	"    scope: sentence\n"             \
+	"    message: 'found \"{match}\"'\n" \
+	"    why: a test rule\n"
+
+/* Load and compile a pack of one rule into rules: 1 when it is there, else 0 (rules and
+ * err released). */
+static int load_one_rule(hl_rules *rules, const char *pack, size_t n, FILE *err)
+{
+	hl_rules_init(rules);
+	CHECK(err != NULL && hl_rules_add_mem(rules, "t.yml", pack, n, err) == 0 && hl_rules_compile(rules, err) == 0,
+	      "the test pack loads");
+	if (rules->n == 1)
+		return 1;
+	hl_rules_release(rules);
+	if (err != NULL)
+		fclose(err);
+	return 0;
+}
+
 static void test_lazy_jit(void)
 {
-	static const char pack[] = "pack: t\n"
-				   "rules:\n"
-				   "  - id: hype\n"
-				   "    kind: pattern\n"
-				   "    severity: warning\n"
-				   "    scope: sentence\n"
-				   "    message: 'found \"{match}\"'\n"
-				   "    why: a test rule\n"
+	static const char pack[] = ONE_RULE_HEAD
 				   "    patterns: ['\\bmiracle\\b', '\\bwonder\\w*']\n"
 				   "    unless: ['\\bnot\\b']\n"
 				   "    examples:\n"
@@ -564,14 +583,8 @@ static void test_lazy_jit(void)
 	const pcre2_code *re, *other;
 	FILE *err = tmpfile();
 
-	hl_rules_init(&rules);
-	CHECK(err != NULL && hl_rules_add_mem(&rules, "t.yml", pack, sizeof pack - 1, err) == 0 &&
-		      hl_rules_compile(&rules, err) == 0,
-	      "the test pack loads");
-	if (rules.n != 1) {
-		hl_rules_release(&rules);
+	if (!load_one_rule(&rules, pack, sizeof pack - 1, err))
 		return;
-	}
 	r = &rules.v[0];
 	re = r->anchored != NULL ? r->anchored : r->match;
 	other = r->unless_split.nparts > 0 ? r->unless_split.parts[0].anchored : r->unless;
@@ -667,14 +680,7 @@ static void test_ascii_ranges(void)
  * would not be (or not find) in text past ASCII, which is why it runs only on ASCII. */
 static void test_ascii_twin(void)
 {
-	static const char pack[] = "pack: t\n"
-				   "rules:\n"
-				   "  - id: hype\n"
-				   "    kind: pattern\n"
-				   "    severity: warning\n"
-				   "    scope: sentence\n"
-				   "    message: 'found \"{match}\"'\n"
-				   "    why: a test rule\n"
+	static const char pack[] = ONE_RULE_HEAD
 				   "    patterns: ['(?:^|\\s)cure\\b', 'works\\s+wonders']\n"
 				   "    examples:\n"
 				   "      fire: ['a [[ cure]]']\n"
@@ -685,14 +691,8 @@ static void test_ascii_twin(void)
 	FILE *err = tmpfile();
 	long h;
 
-	hl_rules_init(&rules);
-	CHECK(err != NULL && hl_rules_add_mem(&rules, "t.yml", pack, sizeof pack - 1, err) == 0 &&
-		      hl_rules_compile(&rules, err) == 0,
-	      "the twin test pack loads");
-	if (rules.n != 1) {
-		hl_rules_release(&rules);
+	if (!load_one_rule(&rules, pack, sizeof pack - 1, err))
 		return;
-	}
 	r = &rules.v[0];
 	re = r->match;
 	h = hl_jit_slot(&rules.jit, re);
