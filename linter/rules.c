@@ -2065,21 +2065,31 @@ void hl_rules_jit_share(hl_rules *rules)
 	rules->jit_shared = 1;
 }
 
+/* Count a want of what state and uses stand for (a regex's JIT code, or its twin): 1 when
+ * it has been wanted after times and this thread is the first to take it from WAITING to
+ * BUSY, and so is to make it; else 0 (too soon, being made, or made). */
+static int my_turn(atomic_uchar *state, atomic_uint *uses, unsigned after)
+{
+	unsigned char st = HL_JIT_WAITING;
+
+	return atomic_fetch_add_explicit(uses, 1, memory_order_relaxed) + 1 >= after &&
+	       atomic_compare_exchange_strong_explicit(state, &st, HL_JIT_BUSY, memory_order_acquire,
+						       memory_order_acquire);
+}
+
 const pcre2_code *hl_rules_jit_claim(const hl_rules *rules, long slot)
 {
 	hl_jit_table *t = (hl_jit_table *)&rules->jit; /* the states change; nothing else does */
-	unsigned char st = HL_JIT_WAITING;
 
-	if (atomic_fetch_add_explicit(&t->uses[slot], 1, memory_order_relaxed) + 1 < rules->jit_after)
-		return t->plain[slot]; /* the interpreter, until the regex has been matched enough */
-	if (atomic_compare_exchange_strong_explicit(&t->state[slot], &st, HL_JIT_BUSY, memory_order_acquire,
-						    memory_order_acquire)) {
+	if (my_turn(&t->state[slot], &t->uses[slot], rules->jit_after)) {
 		/* this thread compiles it; on failure it stays with the interpreter */
 		(void)pcre2_jit_compile((pcre2_code *)t->key[slot], PCRE2_JIT_COMPLETE);
 		atomic_store_explicit(&t->state[slot], HL_JIT_DONE, memory_order_release);
 		return t->key[slot];
 	}
-	return st == HL_JIT_DONE ? t->key[slot] : t->plain[slot];
+	/* the interpreter, until the regex has been matched enough and compiled */
+	return atomic_load_explicit(&t->state[slot], memory_order_acquire) == HL_JIT_DONE ? t->key[slot]
+											     : t->plain[slot];
 }
 
 const pcre2_code *hl_rules_twin(const hl_rules *rules, long h)
@@ -2092,10 +2102,7 @@ const pcre2_code *hl_rules_twin(const hl_rules *rules, long h)
 
 	if (st == HL_JIT_DONE)
 		return t->twin[h];
-	if (st == HL_JIT_BUSY ||
-	    atomic_fetch_add_explicit(&t->tuses[h], 1, memory_order_relaxed) + 1 < rules->jit_after ||
-	    !atomic_compare_exchange_strong_explicit(&t->tstate[h], &st, HL_JIT_BUSY, memory_order_acquire,
-						     memory_order_acquire))
+	if (st == HL_JIT_BUSY || !my_turn(&t->tstate[h], &t->tuses[h], rules->jit_after))
 		return NULL;
 	/* this thread makes it: the key's own options, but PCRE2_UCP; none if it fails */
 	tw = compile1(t->src[h], t->opts[h] & ~(uint32_t)PCRE2_UCP, &ec, &off);
