@@ -427,27 +427,19 @@ static void limit_warning(run *R, size_t at, int rc)
 
 uint64_t *hl_mark_non_ascii(uint64_t *na, size_t *cap, const hl_buf *text)
 {
-	const unsigned char *t = (const unsigned char *)text->s;
-	size_t full = text->len / 64, b, i;
+	size_t nb = (text->len + 63) / 64, b;
 
-	HL_GROW(na, *cap, full / 64 + 1);
-	memset(na, 0, (full / 64 + 1) * sizeof *na);
-	for (b = 0; b < full; b++) {
-		uint64_t w[8];
-		memcpy(w, t + b * 64, sizeof w);
-		if ((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) & 0x8080808080808080ULL)
+	HL_GROW(na, *cap, nb / 64 + 1);
+	memset(na, 0, (nb / 64 + 1) * sizeof *na);
+	for (b = 0; b < nb; b++) /* the last block may be short */
+		if (!hl_all_ascii(text->s + b * 64, b + 1 < nb ? 64 : text->len - b * 64))
 			na[b / 64] |= 1ULL << (b % 64);
-	}
-	for (i = full * 64; i < text->len; i++) /* the last, short block */
-		if (t[i] & 0x80)
-			na[full / 64] |= 1ULL << (full % 64);
 	return na;
 }
 
 int hl_run_ascii_look(run *R, size_t from, size_t end)
 {
-	const unsigned char *t = (const unsigned char *)R->doc->text.s;
-	size_t b, b1, i, e;
+	size_t b, b1, s, e;
 
 	R->a_from = from;
 	R->a_end = end;
@@ -461,10 +453,10 @@ int hl_run_ascii_look(run *R, size_t from, size_t end)
 			b = w == 0 ? (b | 63) : b + (size_t)__builtin_ctzll(w) - 1;
 			continue;
 		}
+		s = b * 64 > from ? b * 64 : from;
 		e = b * 64 + 64 < end ? b * 64 + 64 : end;
-		for (i = b * 64 > from ? b * 64 : from; i < e; i++)
-			if (t[i] & 0x80)
-				return R->a_val = 0;
+		if (!hl_all_ascii(R->doc->text.s + s, e - s))
+			return R->a_val = 0;
 	}
 	return 1;
 }

@@ -256,6 +256,21 @@ size_t hl_utf8_count(const char *s, size_t n)
 	return count;
 }
 
+int hl_all_ascii(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	if (hl_simd)
+		for (; n - i >= 8; i += 8)
+			if (load8(p + i) & HIGHS)
+				return 0;
+	for (; i < n; i++)
+		if (p[i] & 0x80)
+			return 0;
+	return 1;
+}
+
 int hl_has_digit(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;

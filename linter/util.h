@@ -81,6 +81,8 @@ extern int hl_simd;
 #define HL_SSE2 0
 #endif
 
+/* Is s[0, n) all ASCII (no byte of 0x80 or more)? */
+int hl_all_ascii(const char *s, size_t n);
 /* Does s[0, n) hold an ASCII digit? */
 int hl_has_digit(const char *s, size_t n);
 

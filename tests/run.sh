@@ -200,7 +200,7 @@ if want ascii; then
 fi
 
 # the word-at-a-time and SSE2 paths of the text scans (finding runs of plain ASCII, sentence
-# ends, digits; counting characters) give what the byte-at-a-time code gives: on the samples,
+# ends, digits, the blocks where ASCII twins may run; counting characters) give what the byte-at-a-time code gives: on the samples,
 # the golden inputs, the rule examples and words of the samples strung together with every
 # kind of white space, UTF-8 and punctuation at every offset of a 16-byte block, also as
 # HTML with tags and entities (the source and prose are matched up 16 bytes at a time)
