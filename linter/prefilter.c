@@ -1098,11 +1098,27 @@ void hl_triggers_release(hl_triggers *t)
 /*
  * A trie of the trigger words over the 36 token characters (letters without case,
  * digits). A token walks it from the root one character at a time; each node where a
- * word ends lists the rules of that word. Most tokens leave the trie after a letter or
- * two, and the rest of the token is skipped: one table load per character, no hashing.
+ * word ends lists the rules of that word. A token leaves the trie where no word goes on
+ * as it does, and the rest of the token is skipped: one table load per character, no
+ * hashing.
+ *
+ * The trie is built as rows of NCLS children (next), then laid out for the scan as a
+ * double array (da): the children of a node are the cells base + class of it, each
+ * naming its parent (check). A cell also holds its own base, shifted left by two, and
+ * two flags saying whether its word has rules as a prefix (STEP_PREFIX) or as a whole
+ * token (STEP_EXACT). A step is one load of eight bytes, and the cells of a few
+ * thousand words fit in the first-level cache where the rows would not.
  */
 
 #define NCLS 36
+enum { STEP_PREFIX = 1, STEP_EXACT = 2 };
+#define NO_PARENT UINT32_MAX
+
+typedef struct da_cell {
+	uint32_t check; /* the cell's parent, or NO_PARENT for a free cell (and the root) */
+	uint32_t step;  /* base << 2 | flags */
+	uint32_t at;    /* with a flag: where the rules of its word are in info */
+} da_cell;
 
 /* Class of token character c plus 1 (letters either case 1-26, digits 27-36), or 0. */
 static unsigned char token_class(unsigned c)
@@ -1138,6 +1154,13 @@ typedef struct rule_list {
 struct hl_trigger_index {
 	uint32_t *next;            /* next[node * NCLS + class]: the child, or 0 (the root is no child) */
 	uint32_t *word;            /* per node: 1 + index into words of the word ending there, or 0 */
+	da_cell *da;               /* the trie for the scan (see above); cell 0 is the root */
+	size_t nda;
+	/* the rules of each word, for the scan: the number of prefix rules and those rules;
+	 * then, for words with whole-token rules, where those of each next-token class begin
+	 * and end (rule_list.by) and each as a rule and its pool offset (keyed.next) */
+	uint32_t *info;
+	size_t ninfo, info_cap;
 	size_t nnodes, cap;
 	rule_list *words;
 	size_t nwords, words_cap;
@@ -1242,6 +1265,101 @@ static void bucket_exact(hl_trigger_index *ix)
 	}
 }
 
+static void info_add(hl_trigger_index *ix, size_t v)
+{
+	if (v > UINT32_MAX)
+		hl_oom();
+	HL_GROW(ix->info, ix->info_cap, ix->ninfo + 1);
+	ix->info[ix->ninfo++] = (uint32_t)v;
+}
+
+/* Lay out the rules of word l in info; returns where. */
+static uint32_t info_word(hl_trigger_index *ix, const rule_list *l)
+{
+	size_t at = ix->ninfo, k;
+
+	info_add(ix, l->n);
+	for (k = 0; k < l->n; k++)
+		info_add(ix, l->rules[k]);
+	for (k = 0; l->nexact > 0 && k < NCLS + 2; k++)
+		info_add(ix, l->by[k]);
+	for (k = 0; k < l->nexact; k++) {
+		info_add(ix, l->exact[k].rule);
+		info_add(ix, l->exact[k].next);
+	}
+	return (uint32_t)at;
+}
+
+/* Lay out the built trie as the scan's double array (see above): the nodes breadth
+ * first, each node's children at the first base where their cells are all free. */
+static void make_da(hl_trigger_index *ix)
+{
+	uint32_t *cell_of = hl_calloc(ix->nnodes, sizeof *cell_of), *queue = hl_calloc(ix->nnodes, sizeof *queue);
+	size_t *base_of = hl_calloc(ix->nnodes, sizeof *base_of);
+	unsigned char *used = NULL;
+	size_t cap = 0, nq = 1, q, c, hint = 1;
+
+	HL_GROW(used, cap, NCLS + 1);
+	memset(used, 0, cap);
+	used[0] = 1; /* the root's */
+	ix->nda = NCLS; /* a leaf's base is 0: its steps look at cells [0, NCLS) */
+	for (q = 0; q < nq; q++) { /* queue[0] is the root, node 0 in cell 0 */
+		uint32_t node = queue[q];
+		size_t base, first = NCLS;
+		for (c = 0; c < NCLS && first == NCLS; c++)
+			if (ix->next[(size_t)node * NCLS + c])
+				first = c;
+		if (first == NCLS)
+			continue;
+		while (hint < cap && used[hint])
+			hint++;
+		for (base = hint > first ? hint - first : 0;; base++) {
+			size_t old = cap;
+			HL_GROW(used, cap, base + NCLS + 1);
+			memset(used + old, 0, cap - old);
+			for (c = first; c < NCLS; c++)
+				if (ix->next[(size_t)node * NCLS + c] && used[base + c])
+					break;
+			if (c == NCLS)
+				break;
+		}
+		if (base > UINT32_MAX / 4 - NCLS)
+			hl_oom();
+		base_of[node] = base;
+		if (base + NCLS > ix->nda)
+			ix->nda = base + NCLS;
+		for (c = first; c < NCLS; c++) {
+			uint32_t child = ix->next[(size_t)node * NCLS + c];
+			if (child) {
+				used[base + c] = 1;
+				cell_of[child] = (uint32_t)(base + c);
+				queue[nq++] = child;
+			}
+		}
+	}
+	ix->da = hl_calloc(ix->nda, sizeof *ix->da);
+	for (c = 0; c < ix->nda; c++)
+		ix->da[c].check = NO_PARENT;
+	for (q = 0; q < nq; q++) {
+		uint32_t node = queue[q], cell = cell_of[node], flags = 0;
+		if (ix->word[node]) {
+			const rule_list *l = &ix->words[ix->word[node] - 1];
+			flags = (l->n > 0 ? STEP_PREFIX : 0) | (l->nexact > 0 ? STEP_EXACT : 0);
+			ix->da[cell].at = info_word(ix, l);
+		}
+		ix->da[cell].step = (uint32_t)base_of[node] << 2 | flags;
+		for (c = 0; c < NCLS; c++) {
+			uint32_t child = ix->next[(size_t)node * NCLS + c];
+			if (child)
+				ix->da[cell_of[child]].check = cell;
+		}
+	}
+	free(used);
+	free(queue);
+	free(base_of);
+	free(cell_of);
+}
+
 hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n)
 {
 	hl_trigger_index *ix = hl_calloc(1, sizeof *ix);
@@ -1263,6 +1381,7 @@ hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n)
 		}
 	}
 	bucket_exact(ix);
+	make_da(ix);
 	return ix;
 }
 
@@ -1319,6 +1438,7 @@ hl_trigger_index *hl_trigger_index_subset(const hl_trigger_index *ix, const unsi
 		}
 	subset_walk(to, ix, 0, word, 0, keep);
 	bucket_exact(to);
+	make_da(to);
 	return to;
 }
 
@@ -1337,21 +1457,28 @@ void hl_trigger_index_free(hl_trigger_index *ix)
 	free(ix->words);
 	free(ix->next);
 	free(ix->word);
+	free(ix->da);
+	free(ix->info);
 	free(ix->digit_rules);
 	free(ix);
 }
 
-static void mark(size_t r, size_t pos, uint64_t *hit, size_t split, hl_cands *cands)
+static void mark_cand(size_t r, size_t pos, size_t split, hl_cands *cands)
 {
-	if (r < split) {
-		hit[r / 64] |= 1ULL << (r % 64);
-	} else if (cands != NULL) {
-		hl_cands *c = &cands[r - split];
-		if (c->n == 0 || c->v[c->n - 1] != (uint32_t)pos) {
-			HL_GROW(c->v, c->cap, c->n + 1);
-			c->v[c->n++] = (uint32_t)pos;
-		}
+	hl_cands *c = &cands[r - split];
+
+	if (c->n == 0 || c->v[c->n - 1] != (uint32_t)pos) {
+		HL_GROW(c->v, c->cap, c->n + 1);
+		c->v[c->n++] = (uint32_t)pos;
 	}
+}
+
+static inline void mark(size_t r, size_t pos, uint64_t *hit, size_t split, hl_cands *cands)
+{
+	if (r < split)
+		hit[r / 64] |= 1ULL << (r % 64);
+	else if (cands != NULL)
+		mark_cand(r, pos, split, cands);
 }
 
 /* Do the characters from s[j] on (up to len) begin with the letters and digits of w, without case? */
@@ -1363,35 +1490,38 @@ static int begins_with(const hl_trigger_index *ix, const unsigned char *u, size_
 	return 1;
 }
 
-/* The rules of a whole-token word l whose token ends at s[i]: those whose next token
- * (from s[i] on, up to len) begins as they require. */
-static void mark_exact(const hl_trigger_index *ix, const rule_list *l, const unsigned char *u, size_t st, size_t i,
+/* The rules of a whole-token word whose token ends at s[i], laid out at e in info (the
+ * class bounds, then rule and next word pairs): those whose next token (from s[i] on, up
+ * to len) begins as they require. */
+static void mark_exact(const hl_trigger_index *ix, const uint32_t *e, const unsigned char *u, size_t st, size_t i,
 		       size_t len, uint64_t *hit, size_t split, hl_cands *cands)
 {
+	const uint32_t *pair = e + NCLS + 2;
 	size_t j = i, k;
 	unsigned c;
 
-	for (k = 0; k < l->by[1]; k++) /* any next token */
-		mark(l->exact[k].rule, st, hit, split, cands);
+	for (k = 0; k < e[1]; k++) /* any next token */
+		mark(pair[2 * k], st, hit, split, cands);
 	while (j < len && !ix->tok[u[j]])
 		j++;
 	if (j >= len)
 		return;
 	c = ix->tok[u[j]];
-	for (k = l->by[c]; k < l->by[c + 1]; k++)
-		if (begins_with(ix, u, j + 1, len, ix->pool + l->exact[k].next))
-			mark(l->exact[k].rule, st, hit, split, cands);
+	for (k = e[c]; k < e[c + 1]; k++)
+		if (begins_with(ix, u, j + 1, len, ix->pool + pair[2 * k + 1]))
+			mark(pair[2 * k], st, hit, split, cands);
 }
 
 void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t from, size_t end, size_t len,
 			      uint64_t *hit, size_t split, hl_cands *cands)
 {
 	const unsigned char *u = (const unsigned char *)s, *tok = ix->tok;
+	const da_cell *da = ix->da;
 	size_t i = from, k;
 
 	while (i < end) {
 		size_t st;
-		uint32_t node = 0;
+		uint32_t cell = 0, step = da[0].step;
 		while (i < end && !tok[u[i]])
 			i++;
 		if (i >= end)
@@ -1402,17 +1532,20 @@ void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t 
 				mark(ix->digit_rules[k], st, hit, split, cands);
 		/* walk the trie while the token's prefix is a prefix of some word */
 		for (; i < end && tok[u[i]]; i++) {
-			node = ix->next[(size_t)node * NCLS + tok[u[i]] - 1];
-			if (node == 0)
+			uint32_t to = (step >> 2) + tok[u[i]] - 1;
+			const uint32_t *w;
+			if (da[to].check != cell)
 				break;
-			if (ix->word[node]) {
-				const rule_list *l = &ix->words[ix->word[node] - 1];
-				for (k = 0; k < l->n; k++)
-					mark(l->rules[k], st, hit, split, cands);
-				/* a whole token ends where the text (not the range) has no more of it */
-				if (l->nexact > 0 && (i + 1 >= len || !tok[u[i + 1]]))
-					mark_exact(ix, l, u, st, i + 1, len, hit, split, cands);
-			}
+			cell = to;
+			step = da[to].step;
+			if (!(step & (STEP_PREFIX | STEP_EXACT)))
+				continue;
+			w = ix->info + da[to].at;
+			for (k = 1; k <= w[0]; k++)
+				mark(w[k], st, hit, split, cands);
+			/* a whole token ends where the text (not the range) has no more of it */
+			if ((step & STEP_EXACT) && (i + 1 >= len || !tok[u[i + 1]]))
+				mark_exact(ix, w + 1 + w[0], u, st, i + 1, len, hit, split, cands);
 		}
 		while (i < end && tok[u[i]])
 			i++;

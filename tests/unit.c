@@ -184,6 +184,115 @@ static void test_trigger_index(void)
 	hl_trigger_index_free(ix);
 }
 
+/* A pseudo-random word of 1-6 characters over a small alphabet, so that words share
+ * prefixes and the double array's cells are crowded; uppercase now and then. */
+static void gen_word(unsigned *seed, char *w, size_t cap)
+{
+	static const char set[] = "abcdeAE019z";
+	size_t n, k;
+
+	*seed = *seed * 1103515245u + 12345u;
+	n = 1 + (*seed >> 16) % 6;
+	for (k = 0; k < n && k + 1 < cap; k++) {
+		*seed = *seed * 1103515245u + 12345u;
+		w[k] = set[(*seed >> 16) % (sizeof set - 1)];
+	}
+	w[k] = '\0';
+}
+
+static int same_class(char a, char b)
+{
+	return tolower((unsigned char)a) == tolower((unsigned char)b);
+}
+
+/* The index against a plain reading of what its words mean, on many generated words:
+ * "w" a prefix of a token, "w " a whole token, "w x" a whole token before one that
+ * begins with x. Every rule is a bit, so the scan's result is the set of rules found. */
+static void test_trigger_index_many(void)
+{
+	enum { NR = 128, NW = 6 };
+	static char words[NR][NW][16];
+	char *ptrs[NR][NW];
+	hl_triggers t[NR];
+	unsigned char keep[NR];
+	unsigned seed = 7;
+	char text[4096];
+	size_t r, k, n = 0, round;
+	hl_trigger_index *ix, *sub;
+
+	for (r = 0; r < NR; r++) {
+		for (k = 0; k < NW; k++) {
+			char a[8], b[8];
+			gen_word(&seed, a, sizeof a);
+			gen_word(&seed, b, sizeof b);
+			switch ((seed >> 8) % 4) {
+			case 0:
+				snprintf(words[r][k], sizeof words[r][k], "%s ", a);
+				break;
+			case 1:
+				snprintf(words[r][k], sizeof words[r][k], "%s %s", a, b);
+				break;
+			default:
+				snprintf(words[r][k], sizeof words[r][k], "%s", a);
+			}
+			ptrs[r][k] = words[r][k];
+		}
+		t[r] = (hl_triggers){ptrs[r], NW, 1};
+		keep[r] = r % 3 != 0;
+	}
+	ix = hl_trigger_index_new(t, NR);
+	sub = hl_trigger_index_subset(ix, keep);
+	for (round = 0; round < 200; round++) {
+		size_t len = 0, ntok = 1 + round % 5, i;
+		uint64_t hit[2] = {0, 0}, shit[2] = {0, 0}, want[2] = {0, 0};
+		for (i = 0; i < ntok; i++) {
+			char w[8];
+			gen_word(&seed, w, sizeof w);
+			len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", i ? ((seed >> 9) % 2 ? " " : ", ") : "", w);
+		}
+		hl_trigger_index_scan(ix, text, len, hit);
+		hl_trigger_index_scan(sub, text, len, shit);
+		/* each token against each word */
+		for (i = 0; i < len; i++) {
+			size_t e = i, j;
+			if (!isalnum((unsigned char)text[i]) || (i > 0 && isalnum((unsigned char)text[i - 1])))
+				continue;
+			while (e < len && isalnum((unsigned char)text[e]))
+				e++;
+			j = e;
+			while (j < len && !isalnum((unsigned char)text[j]))
+				j++;
+			for (r = 0; r < NR; r++)
+				for (k = 0; k < NW; k++) {
+					const char *w = words[r][k], *sp = strchr(w, ' ');
+					size_t wl = sp ? (size_t)(sp - w) : strlen(w), q;
+					int ok = wl <= e - i;
+					for (q = 0; ok && q < wl; q++)
+						ok = same_class(w[q], text[i + q]);
+					if (ok && sp != NULL) {
+						ok = wl == e - i;
+						for (q = 0; ok && sp[1 + q]; q++)
+							ok = j + q < len && isalnum((unsigned char)text[j + q]) &&
+							     same_class(sp[1 + q], text[j + q]);
+					}
+					if (ok)
+						want[r / 64] |= 1ULL << (r % 64);
+				}
+		}
+		CHECK(hit[0] == want[0] && hit[1] == want[1], "\"%s\": the index found %016llx%016llx, the words %016llx%016llx",
+		      text, (unsigned long long)hit[1], (unsigned long long)hit[0], (unsigned long long)want[1],
+		      (unsigned long long)want[0]);
+		for (r = 0; r < NR; r++)
+			if (!keep[r])
+				want[r / 64] &= ~(1ULL << (r % 64));
+		CHECK(shit[0] == want[0] && shit[1] == want[1], "\"%s\": the subset found other rules", text);
+		n += want[0] != 0 || want[1] != 0;
+	}
+	CHECK(n > 100, "most texts hold a word, %zu did", n);
+	hl_trigger_index_free(sub);
+	hl_trigger_index_free(ix);
+}
+
 static void test_supp(void)
 {
 	hl_supp sp;
@@ -846,6 +955,7 @@ int main(void)
 	test_segment();
 	test_text_runs();
 	test_trigger_index();
+	test_trigger_index_many();
 	test_map();
 	test_supp();
 	test_triggers();
