@@ -1265,28 +1265,26 @@ static void bucket_exact(hl_trigger_index *ix)
 	}
 }
 
-static void info_add(hl_trigger_index *ix, size_t v)
-{
-	if (v > UINT32_MAX)
-		hl_oom();
-	HL_GROW(ix->info, ix->info_cap, ix->ninfo + 1);
-	ix->info[ix->ninfo++] = (uint32_t)v;
-}
-
-/* Lay out the rules of word l in info; returns where. */
+/* Lay out the rules of word l in info (see hl_trigger_index); returns where. */
 static uint32_t info_word(hl_trigger_index *ix, const rule_list *l)
 {
-	size_t at = ix->ninfo, k;
+	size_t at = ix->ninfo, need = 1 + l->n + (l->nexact > 0 ? NCLS + 2 + 2 * l->nexact : 0), k;
+	uint32_t *v;
 
-	info_add(ix, l->n);
+	if (at + need > UINT32_MAX || ix->nrules > UINT32_MAX)
+		hl_oom();
+	HL_GROW(ix->info, ix->info_cap, at + need);
+	v = ix->info + at;
+	*v++ = (uint32_t)l->n;
 	for (k = 0; k < l->n; k++)
-		info_add(ix, l->rules[k]);
+		*v++ = (uint32_t)l->rules[k];
 	for (k = 0; l->nexact > 0 && k < NCLS + 2; k++)
-		info_add(ix, l->by[k]);
+		*v++ = l->by[k];
 	for (k = 0; k < l->nexact; k++) {
-		info_add(ix, l->exact[k].rule);
-		info_add(ix, l->exact[k].next);
+		*v++ = (uint32_t)l->exact[k].rule;
+		*v++ = l->exact[k].next;
 	}
+	ix->ninfo = at + need;
 	return (uint32_t)at;
 }
 
@@ -1295,6 +1293,7 @@ static uint32_t info_word(hl_trigger_index *ix, const rule_list *l)
 static void make_da(hl_trigger_index *ix)
 {
 	uint32_t *cell_of = hl_calloc(ix->nnodes, sizeof *cell_of), *queue = hl_calloc(ix->nnodes, sizeof *queue);
+	uint32_t *parent = hl_calloc(ix->nnodes, sizeof *parent); /* the cell of each node's parent */
 	size_t *base_of = hl_calloc(ix->nnodes, sizeof *base_of);
 	unsigned char *used = NULL;
 	size_t cap = 0, nq = 1, q, c, hint = 1;
@@ -1305,22 +1304,24 @@ static void make_da(hl_trigger_index *ix)
 	ix->nda = NCLS; /* a leaf's base is 0: its steps look at cells [0, NCLS) */
 	for (q = 0; q < nq; q++) { /* queue[0] is the root, node 0 in cell 0 */
 		uint32_t node = queue[q];
-		size_t base, first = NCLS;
-		for (c = 0; c < NCLS && first == NCLS; c++)
+		unsigned char cls[NCLS];
+		size_t base, ncls = 0;
+		for (c = 0; c < NCLS; c++)
 			if (ix->next[(size_t)node * NCLS + c])
-				first = c;
-		if (first == NCLS)
+				cls[ncls++] = (unsigned char)c;
+		if (ncls == 0)
 			continue;
 		while (hint < cap && used[hint])
 			hint++;
-		for (base = hint > first ? hint - first : 0;; base++) {
-			size_t old = cap;
-			HL_GROW(used, cap, base + NCLS + 1);
-			memset(used + old, 0, cap - old);
-			for (c = first; c < NCLS; c++)
-				if (ix->next[(size_t)node * NCLS + c] && used[base + c])
-					break;
-			if (c == NCLS)
+		for (base = hint > cls[0] ? hint - cls[0] : 0;; base++) {
+			if (base + NCLS + 1 > cap) {
+				size_t old = cap;
+				HL_GROW(used, cap, base + NCLS + 1);
+				memset(used + old, 0, cap - old);
+			}
+			for (c = 0; c < ncls && !used[base + cls[c]]; c++)
+				;
+			if (c == ncls)
 				break;
 		}
 		if (base > UINT32_MAX / 4 - NCLS)
@@ -1328,13 +1329,12 @@ static void make_da(hl_trigger_index *ix)
 		base_of[node] = base;
 		if (base + NCLS > ix->nda)
 			ix->nda = base + NCLS;
-		for (c = first; c < NCLS; c++) {
-			uint32_t child = ix->next[(size_t)node * NCLS + c];
-			if (child) {
-				used[base + c] = 1;
-				cell_of[child] = (uint32_t)(base + c);
-				queue[nq++] = child;
-			}
+		for (c = 0; c < ncls; c++) {
+			uint32_t child = ix->next[(size_t)node * NCLS + cls[c]];
+			used[base + cls[c]] = 1;
+			cell_of[child] = (uint32_t)(base + cls[c]);
+			parent[child] = cell_of[node];
+			queue[nq++] = child;
 		}
 	}
 	ix->da = hl_calloc(ix->nda, sizeof *ix->da);
@@ -1348,15 +1348,13 @@ static void make_da(hl_trigger_index *ix)
 			ix->da[cell].at = info_word(ix, l);
 		}
 		ix->da[cell].step = (uint32_t)base_of[node] << 2 | flags;
-		for (c = 0; c < NCLS; c++) {
-			uint32_t child = ix->next[(size_t)node * NCLS + c];
-			if (child)
-				ix->da[cell_of[child]].check = cell;
-		}
+		if (node != 0)
+			ix->da[cell].check = parent[node];
 	}
 	free(used);
 	free(queue);
 	free(base_of);
+	free(parent);
 	free(cell_of);
 }
 
