@@ -1461,22 +1461,23 @@ void hl_trigger_index_free(hl_trigger_index *ix)
 	free(ix);
 }
 
-static void mark_cand(size_t r, size_t pos, size_t split, hl_cands *cands)
+static void cand_grow(hl_cands *c)
 {
-	hl_cands *c = &cands[r - split];
-
-	if (c->n == 0 || c->v[c->n - 1] != (uint32_t)pos) {
-		HL_GROW(c->v, c->cap, c->n + 1);
-		c->v[c->n++] = (uint32_t)pos;
-	}
+	HL_GROW(c->v, c->cap, c->n + 1);
 }
 
 static inline void mark(size_t r, size_t pos, uint64_t *hit, size_t split, hl_cands *cands)
 {
 	if (r < split)
 		hit[r / 64] |= 1ULL << (r % 64);
-	else if (cands != NULL)
-		mark_cand(r, pos, split, cands);
+	else if (cands != NULL) {
+		hl_cands *c = &cands[r - split];
+		if (c->n == 0 || c->v[c->n - 1] != (uint32_t)pos) {
+			if (c->n == c->cap)
+				cand_grow(c);
+			c->v[c->n++] = (uint32_t)pos;
+		}
+	}
 }
 
 /* Do the characters from s[j] on (up to len) begin with the letters and digits of w, without case? */
