@@ -184,19 +184,22 @@ static void test_trigger_index(void)
 	hl_trigger_index_free(ix);
 }
 
+/* The next of a fixed series of pseudo-random numbers (a linear congruential step). */
+static unsigned next_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 16;
+}
+
 /* A pseudo-random word of 1-6 characters over a small alphabet, so that words share
  * prefixes and the double array's cells are crowded; uppercase now and then. */
 static void gen_word(unsigned *seed, char *w, size_t cap)
 {
 	static const char set[] = "abcdeAE019z";
-	size_t n, k;
+	size_t n = 1 + next_rand(seed) % 6, k;
 
-	*seed = *seed * 1103515245u + 12345u;
-	n = 1 + (*seed >> 16) % 6;
-	for (k = 0; k < n && k + 1 < cap; k++) {
-		*seed = *seed * 1103515245u + 12345u;
-		w[k] = set[(*seed >> 16) % (sizeof set - 1)];
-	}
+	for (k = 0; k < n && k + 1 < cap; k++)
+		w[k] = set[next_rand(seed) % (sizeof set - 1)];
 	w[k] = '\0';
 }
 
