@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,12 +41,35 @@ void hl_oom(void)
 	exit(2);
 }
 
+/* Ask the kernel to back the whole 2 MiB stretches of a large block with huge pages: a
+ * document of some megabytes then costs a page fault per 2 MiB, not per 4 KiB (a tenth
+ * of the time of linting one large text went to those faults). Only advice: where the
+ * kernel has no such pages, or keeps them for madvise'd areas and is told no, nothing
+ * changes. */
+#define HUGE_MIN ((size_t)2 << 20)
+
+static void advise_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1), to = ((uintptr_t)p + n) & ~(huge - 1);
+
+	if (to > from)
+		(void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
 void *hl_malloc(size_t n)
 {
 	void *p;
 
 	if (should_fail() || (p = malloc(n ? n : 1)) == NULL)
 		hl_oom();
+	if (n >= HUGE_MIN)
+		advise_huge(p, n);
 	return p;
 }
 
@@ -55,6 +79,8 @@ void *hl_calloc(size_t nmemb, size_t size)
 
 	if (should_fail() || (p = calloc(nmemb ? nmemb : 1, size ? size : 1)) == NULL)
 		hl_oom();
+	if (nmemb * size >= HUGE_MIN) /* calloc has checked the product */
+		advise_huge(p, nmemb * size);
 	return p;
 }
 
@@ -64,6 +90,8 @@ void *hl_realloc(void *p, size_t n)
 
 	if (should_fail() || (q = realloc(p, n ? n : 1)) == NULL)
 		hl_oom();
+	if (n >= HUGE_MIN)
+		advise_huge(q, n);
 	return q;
 }
 
