@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* O_PATH */
 #include <ctype.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -947,6 +948,68 @@ static void test_read_at(void)
 	rmdir(dir);
 }
 
+/* Is the huge-page advice (VmFlags "hg") on the mapping that holds address a? -1 when
+ * /proc/self/smaps cannot tell. */
+static int advised_huge(const void *a)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	int in = 0, found = -1;
+	unsigned long lo, hi, at = (unsigned long)(uintptr_t)a;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+			in = lo <= at && at < hi;
+		else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+			found = strstr(line, " hg") != NULL;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Blocks of 2 MiB and more get the huge-page advice on their whole 2 MiB stretches, from
+ * each of the three allocators. Only where the kernel has huge pages
+ * for advised areas: elsewhere the advice is refused and nothing is to be seen. */
+static void test_huge_advice(void)
+{
+	const size_t big = (size_t)8 << 20, huge = (size_t)2 << 20;
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	char mode[128] = "";
+	char *m, *c, *r;
+	int ok;
+
+	if (f != NULL) {
+		if (fgets(mode, sizeof mode, f) == NULL)
+			mode[0] = '\0';
+		fclose(f);
+	}
+	if (strstr(mode, "[madvise]") == NULL && strstr(mode, "[always]") == NULL) {
+		printf("unit: huge pages are off here; their advice is not checked\n");
+		return;
+	}
+	m = hl_malloc(big);
+	c = hl_calloc(big / 8, 8);
+	r = hl_realloc(hl_malloc(64), big);
+	/* the first whole 2 MiB stretch of each block */
+#define STRETCH(p) ((char *)(((uintptr_t)(p) + huge - 1) & ~(uintptr_t)(huge - 1)))
+	ok = advised_huge(STRETCH(m));
+	if (ok < 0) {
+		printf("unit: /proc/self/smaps does not say; huge-page advice not checked\n");
+	} else {
+		CHECK(ok == 1, "hl_malloc of 8 MiB is advised to use huge pages");
+		CHECK(advised_huge(STRETCH(c)) == 1, "hl_calloc of 8 MiB is advised to use huge pages");
+		CHECK(advised_huge(STRETCH(r)) == 1, "hl_realloc to 8 MiB is advised to use huge pages");
+	}
+#undef STRETCH
+	free(m);
+	free(c);
+	free(r);
+}
+
 int main(void)
 {
 	test_read_fd();
@@ -970,6 +1033,7 @@ int main(void)
 	test_lazy_jit();
 	test_ascii_ranges();
 	test_ascii_twin();
+	test_huge_advice();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
