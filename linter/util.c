@@ -41,17 +41,17 @@ void hl_oom(void)
 	exit(2);
 }
 
-/* Ask the kernel to back the whole 2 MiB stretches of a large block with huge pages: a
- * document of some megabytes then costs a page fault per 2 MiB, not per 4 KiB (a tenth
- * of the time of linting one large text went to those faults). Only advice: where the
- * kernel has no such pages, or keeps them for madvise'd areas and is told no, nothing
- * changes. */
+/* Blocks of this size and more are advised to use huge pages (advise_huge). */
 #define HUGE_MIN ((size_t)2 << 20)
 
+/* Ask the kernel to back the whole 2 MiB stretches of block p (n bytes) with huge pages:
+ * a document of some megabytes then costs a page fault per 2 MiB rather than per 4 KiB
+ * (about 7% of the time of linting one 10 MB text went to those faults). It is advice:
+ * where the kernel has no huge pages to give, nothing changes. */
 static void advise_huge(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
-	const uintptr_t huge = (uintptr_t)2 << 20;
+	const uintptr_t huge = HUGE_MIN;
 	uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1), to = ((uintptr_t)p + n) & ~(huge - 1);
 
 	if (to > from)
