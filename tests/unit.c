@@ -193,14 +193,16 @@ static unsigned next_rand(unsigned *seed)
 }
 
 /* A pseudo-random word of 1-6 characters over a small alphabet, so that words share
- * prefixes and the double array's cells are crowded; uppercase now and then. */
-static void gen_word(unsigned *seed, char *w, size_t cap)
+ * prefixes and the double array's cells are crowded; uppercase now and then. With `more`,
+ * two letters that no word of the index holds may come too, so that a token can leave
+ * the trie at its first or second character. */
+static void gen_word(unsigned *seed, char *w, size_t cap, int more)
 {
-	static const char set[] = "abcdeAE019z";
+	static const char set[] = "abcdeAE019zqX";
 	size_t n = 1 + next_rand(seed) % 6, k;
 
 	for (k = 0; k < n && k + 1 < cap; k++)
-		w[k] = set[next_rand(seed) % (sizeof set - 1)];
+		w[k] = set[next_rand(seed) % (sizeof set - (more ? 1 : 3))];
 	w[k] = '\0';
 }
 
@@ -209,26 +211,65 @@ static int same_class(char a, char b)
 	return tolower((unsigned char)a) == tolower((unsigned char)b);
 }
 
-/* The index against a plain reading of what its words mean, on many generated words:
- * "w" a prefix of a token, "w " a whole token, "w x" a whole token before one that
- * begins with x. Every rule is a bit, so the scan's result is the set of rules found. */
+enum { MANY_NR = 128, MANY_NW = 6 };
+
+/* The rules whose words a plain reading finds in the tokens that begin in text[from, end)
+ * (a token cut by `from` begins there; one cut by `end` is walked up to it, and is whole
+ * only when it ends before it), into want: "w" a prefix of a token, "w " a whole token,
+ * "w x" a whole token before one that begins with x (read up to len). */
+static void plain_hits(char words[][MANY_NW][16], const char *text, size_t from, size_t end, size_t len,
+		       uint64_t want[2])
+{
+	size_t i, r, k;
+
+	want[0] = want[1] = 0;
+	for (i = from; i < end; i++) {
+		size_t e = i, j;
+		if (!isalnum((unsigned char)text[i]) || (i > from && isalnum((unsigned char)text[i - 1])))
+			continue;
+		while (e < len && isalnum((unsigned char)text[e]))
+			e++;
+		j = e;
+		while (j < len && !isalnum((unsigned char)text[j]))
+			j++;
+		for (r = 0; r < MANY_NR; r++)
+			for (k = 0; k < MANY_NW; k++) {
+				const char *w = words[r][k], *sp = strchr(w, ' ');
+				size_t wl = sp ? (size_t)(sp - w) : strlen(w), q;
+				int ok = wl <= (e < end ? e : end) - i;
+				for (q = 0; ok && q < wl; q++)
+					ok = same_class(w[q], text[i + q]);
+				if (ok && sp != NULL) {
+					ok = wl == e - i;
+					for (q = 0; ok && sp[1 + q]; q++)
+						ok = j + q < len && isalnum((unsigned char)text[j + q]) &&
+						     same_class(sp[1 + q], text[j + q]);
+				}
+				if (ok)
+					want[r / 64] |= 1ULL << (r % 64);
+			}
+	}
+}
+
+/* The index against a plain reading of what its words mean, on many generated words, over
+ * whole texts and over ranges of them. Every rule is a bit, so the scan's result is the
+ * set of rules found. */
 static void test_trigger_index_many(void)
 {
-	enum { NR = 128, NW = 6 };
-	static char words[NR][NW][16];
-	char *ptrs[NR][NW];
-	hl_triggers t[NR];
-	unsigned char keep[NR];
+	static char words[MANY_NR][MANY_NW][16];
+	char *ptrs[MANY_NR][MANY_NW];
+	hl_triggers t[MANY_NR];
+	unsigned char keep[MANY_NR];
 	unsigned seed = 7;
 	char text[4096];
 	size_t r, k, n = 0, round;
 	hl_trigger_index *ix, *sub;
 
-	for (r = 0; r < NR; r++) {
-		for (k = 0; k < NW; k++) {
+	for (r = 0; r < MANY_NR; r++) {
+		for (k = 0; k < MANY_NW; k++) {
 			char a[8], b[8];
-			gen_word(&seed, a, sizeof a);
-			gen_word(&seed, b, sizeof b);
+			gen_word(&seed, a, sizeof a, 0);
+			gen_word(&seed, b, sizeof b, 0);
 			switch ((seed >> 8) % 4) {
 			case 0:
 				snprintf(words[r][k], sizeof words[r][k], "%s ", a);
@@ -241,58 +282,44 @@ static void test_trigger_index_many(void)
 			}
 			ptrs[r][k] = words[r][k];
 		}
-		t[r] = (hl_triggers){ptrs[r], NW, 1};
+		t[r] = (hl_triggers){ptrs[r], MANY_NW, 1};
 		keep[r] = r % 3 != 0;
 	}
-	ix = hl_trigger_index_new(t, NR);
+	ix = hl_trigger_index_new(t, MANY_NR);
 	sub = hl_trigger_index_subset(ix, keep);
-	for (round = 0; round < 200; round++) {
-		size_t len = 0, ntok = 1 + round % 5, i;
-		uint64_t hit[2] = {0, 0}, shit[2] = {0, 0}, want[2] = {0, 0};
+	for (round = 0; round < 400; round++) {
+		size_t len = 0, ntok = 1 + round % 5, i, from, end;
+		uint64_t hit[2] = {0, 0}, shit[2] = {0, 0}, want[2];
 		for (i = 0; i < ntok; i++) {
 			char w[8];
-			gen_word(&seed, w, sizeof w);
+			gen_word(&seed, w, sizeof w, round % 4 >= 2);
 			len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", i ? ((seed >> 9) % 2 ? " " : ", ") : "", w);
 		}
-		hl_trigger_index_scan(ix, text, len, hit);
-		hl_trigger_index_scan(sub, text, len, shit);
-		/* each token against each word */
-		for (i = 0; i < len; i++) {
-			size_t e = i, j;
-			if (!isalnum((unsigned char)text[i]) || (i > 0 && isalnum((unsigned char)text[i - 1])))
-				continue;
-			while (e < len && isalnum((unsigned char)text[e]))
-				e++;
-			j = e;
-			while (j < len && !isalnum((unsigned char)text[j]))
-				j++;
-			for (r = 0; r < NR; r++)
-				for (k = 0; k < NW; k++) {
-					const char *w = words[r][k], *sp = strchr(w, ' ');
-					size_t wl = sp ? (size_t)(sp - w) : strlen(w), q;
-					int ok = wl <= e - i;
-					for (q = 0; ok && q < wl; q++)
-						ok = same_class(w[q], text[i + q]);
-					if (ok && sp != NULL) {
-						ok = wl == e - i;
-						for (q = 0; ok && sp[1 + q]; q++)
-							ok = j + q < len && isalnum((unsigned char)text[j + q]) &&
-							     same_class(sp[1 + q], text[j + q]);
-					}
-					if (ok)
-						want[r / 64] |= 1ULL << (r % 64);
-				}
+		/* the whole text, then a range with ends anywhere, inside tokens too */
+		if (round % 2 == 0) {
+			from = 0;
+			end = len;
+			hl_trigger_index_scan(ix, text, len, hit);
+			hl_trigger_index_scan(sub, text, len, shit);
+		} else {
+			from = next_rand(&seed) % len;
+			end = from + 1 + next_rand(&seed) % (len - from);
+			hl_trigger_index_scan_at(ix, text, from, end, len, hit, MANY_NR, NULL);
+			hl_trigger_index_scan_at(sub, text, from, end, len, shit, MANY_NR, NULL);
 		}
-		CHECK(hit[0] == want[0] && hit[1] == want[1], "\"%s\": the index found %016llx%016llx, the words %016llx%016llx",
-		      text, (unsigned long long)hit[1], (unsigned long long)hit[0], (unsigned long long)want[1],
+		plain_hits(words, text, from, end, len, want);
+		CHECK(hit[0] == want[0] && hit[1] == want[1],
+		      "\"%s\" [%zu, %zu): the index found %016llx%016llx, the words %016llx%016llx", text, from, end,
+		      (unsigned long long)hit[1], (unsigned long long)hit[0], (unsigned long long)want[1],
 		      (unsigned long long)want[0]);
-		for (r = 0; r < NR; r++)
+		for (r = 0; r < MANY_NR; r++)
 			if (!keep[r])
 				want[r / 64] &= ~(1ULL << (r % 64));
-		CHECK(shit[0] == want[0] && shit[1] == want[1], "\"%s\": the subset found other rules", text);
+		CHECK(shit[0] == want[0] && shit[1] == want[1], "\"%s\" [%zu, %zu): the subset found other rules", text,
+		      from, end);
 		n += want[0] != 0 || want[1] != 0;
 	}
-	CHECK(n > 100, "most texts hold a word, %zu did", n);
+	CHECK(n > 200, "most texts hold a word, %zu did", n);
 	hl_trigger_index_free(sub);
 	hl_trigger_index_free(ix);
 }
