@@ -1171,6 +1171,11 @@ struct hl_trigger_index {
 	size_t ndigit, digit_cap;
 	size_t nrules;
 	unsigned char tok[256];    /* token_class of each byte */
+	/* the walk's first two steps in one load, by the classes of a token's first two
+	 * characters (first * (NCLS + 1) + second): the cell the second reaches when neither
+	 * step has rules to mark, PAIR_DEAD when the walk leaves the trie there without any, or
+	 * PAIR_SLOW (rules on the way: the walk takes its steps one by one) */
+	uint32_t pair[(NCLS + 1) * (NCLS + 1)];
 };
 
 static uint32_t new_node(hl_trigger_index *ix)
@@ -1289,6 +1294,42 @@ static uint32_t info_word(hl_trigger_index *ix, const rule_list *l)
 	return (uint32_t)at;
 }
 
+#define PAIR_DEAD 0 /* the root is no cell a step reaches */
+#define PAIR_SLOW UINT32_MAX
+
+/* The cell that class c leads to from cell `cell` (whose step is step), or NO_PARENT. */
+static uint32_t da_child(const hl_trigger_index *ix, uint32_t cell, uint32_t step, unsigned c)
+{
+	uint32_t to = (step >> 2) + c - 1;
+
+	return to < ix->nda && ix->da[to].check == cell ? to : NO_PARENT;
+}
+
+/* Fill ix->pair from the double array (see struct hl_trigger_index). */
+static void make_pairs(hl_trigger_index *ix)
+{
+	unsigned a, b;
+
+	for (a = 0; a <= NCLS; a++)
+		for (b = 0; b <= NCLS; b++) {
+			uint32_t one, two, *e = &ix->pair[a * (NCLS + 1) + b];
+			*e = PAIR_SLOW;
+			if (a == 0 || b == 0)
+				continue;
+			if ((one = da_child(ix, 0, ix->da[0].step, a)) == NO_PARENT) {
+				*e = PAIR_DEAD;
+				continue;
+			}
+			/* a whole-token word of one character cannot end a token of two or more */
+			if (ix->da[one].step & STEP_PREFIX)
+				continue;
+			if ((two = da_child(ix, one, ix->da[one].step, b)) == NO_PARENT)
+				*e = PAIR_DEAD;
+			else if (!(ix->da[two].step & (STEP_PREFIX | STEP_EXACT)))
+				*e = two;
+		}
+}
+
 /* Lay out the built trie as the scan's double array (see above): the nodes breadth
  * first, each node's children at the first base where their cells are all free. */
 static void make_da(hl_trigger_index *ix)
@@ -1357,6 +1398,7 @@ static void make_da(hl_trigger_index *ix)
 	free(base_of);
 	free(parent);
 	free(cell_of);
+	make_pairs(ix);
 }
 
 hl_trigger_index *hl_trigger_index_new(const hl_triggers *trig, size_t n)
@@ -1530,6 +1572,20 @@ void hl_trigger_index_scan_at(const hl_trigger_index *ix, const char *s, size_t 
 		if (tok[u[st]] > 26) /* a digit */
 			for (k = 0; k < ix->ndigit; k++)
 				mark(ix->digit_rules[k], st, hit, split, cands);
+		if (i + 1 < end) { /* the first two steps in one load, where they have no rules to mark */
+			uint32_t e = ix->pair[tok[u[i]] * (NCLS + 1) + tok[u[i + 1]]];
+			if (e == PAIR_DEAD) {
+				i += 2;
+				while (i < end && tok[u[i]])
+					i++;
+				continue;
+			}
+			if (e != PAIR_SLOW) {
+				cell = e;
+				step = da[e].step;
+				i += 2;
+			}
+		}
 		/* walk the trie while the token's prefix is a prefix of some word */
 		for (; i < end && tok[u[i]]; i++) {
 			uint32_t to = (step >> 2) + tok[u[i]] - 1;
