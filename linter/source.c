@@ -113,10 +113,10 @@ int hl_source_read_ahead(hl_source *src, int dirfd, const char *name, const char
 	return read_file(src, dirfd, name, path, NULL, max < HL_SOURCE_MAX ? max : HL_SOURCE_MAX);
 }
 
-size_t hl_source_line_of(const hl_source *src, size_t off)
+/* The line (1-based) of off, given that line lo + 1 begins at or before it and line
+ * hi + 1 after it (or hi is nlines). */
+static size_t bisect_line(const hl_source *src, size_t off, size_t lo, size_t hi)
 {
-	size_t lo = 0, hi = src->nlines;
-
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (src->lines[mid] <= off)
@@ -127,19 +127,28 @@ size_t hl_source_line_of(const hl_source *src, size_t off)
 	return lo + 1;
 }
 
+size_t hl_source_line_of(const hl_source *src, size_t off)
+{
+	return bisect_line(src, off, 0, src->nlines);
+}
+
 size_t hl_source_line_near(const hl_source *src, size_t off, size_t near)
 {
-	size_t l = near;
+	size_t lo, hi, step = 8;
 
-	if (l >= 1 && l <= src->nlines && src->lines[l - 1] <= off) {
-		/* offsets mostly come in order: try the next few lines before a bisection */
-		size_t stop = l + 8;
-		while (l < src->nlines && l < stop && src->lines[l] <= off)
-			l++;
-		if (l >= src->nlines || src->lines[l] > off)
-			return l;
+	if (near < 1 || near > src->nlines || src->lines[near - 1] > off)
+		return hl_source_line_of(src, off);
+	/* offsets mostly come in order, a few lines apart: gallop on from line `near`, then
+	 * bisect the stretch that holds off (the lines of a long file are spared a search
+	 * of the whole table each time) */
+	lo = near - 1;
+	hi = near;
+	while (hi < src->nlines && src->lines[hi] <= off) {
+		lo = hi;
+		hi = step < src->nlines - hi ? hi + step : src->nlines;
+		step *= 2;
 	}
-	return hl_source_line_of(src, off);
+	return bisect_line(src, off, lo, hi);
 }
 
 /* LINE:COL of offset off on line l (1-based), which holds it */

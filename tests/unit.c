@@ -60,6 +60,39 @@ static void test_pos(void)
 	hl_source_release(&s);
 }
 
+/* The line of every offset of a text of many lines (some empty), from hl_source_line_of
+ * and from hl_source_line_near with hints before, at, after and far from it, against a
+ * count of the line breaks before it. */
+static void test_line_near(void)
+{
+	enum { LINES = 700 };
+	static char text[LINES * 24];
+	hl_source s;
+	size_t len = 0, off, want = 1, bad = 0, k;
+	unsigned seed = 11;
+
+	for (k = 0; k < LINES; k++) {
+		size_t n = (seed = seed * 1103515245u + 12345u) >> 16 & 15, j;
+		for (j = 0; j < n; j++)
+			text[len++] = 'a';
+		text[len++] = '\n';
+	}
+	text[len++] = 'z'; /* a last line without a break */
+	hl_source_from_mem(&s, "t", text, len);
+	CHECK(s.nlines == LINES + 1, "%d lines, got %zu", LINES + 1, s.nlines);
+	for (off = 0; off <= len; off++) {
+		const size_t hints[] = {0, 1, want, want > 1 ? want - 1 : 1, want + 1, want > 9 ? want - 9 : 1, want + 9,
+					want + 300, want > 400 ? want - 400 : 2, s.nlines, s.nlines + 1, (size_t)-1};
+		bad += hl_source_line_of(&s, off) != want;
+		for (k = 0; k < sizeof hints / sizeof hints[0]; k++)
+			bad += hl_source_line_near(&s, off, hints[k]) != want;
+		if (off < len && text[off] == '\n')
+			want++;
+	}
+	CHECK(bad == 0, "%zu wrong lines of offsets", bad);
+	hl_source_release(&s);
+}
+
 /* Split text (plain-text rules) and compare the sentences with want, separated by '|'. */
 static void seg(const char *text, const char *want)
 {
@@ -1043,6 +1076,7 @@ int main(void)
 	test_read_at();
 	test_journal_regex();
 	test_pos();
+	test_line_near();
 	test_bytes();
 	test_simd_doc();
 	test_segment();
