@@ -41,7 +41,7 @@ int hl_source_read_ahead(hl_source *src, int dirfd, const char *name, const char
 void hl_source_from_mem(hl_source *src, const char *name, const char *data, size_t n);
 /* Line (1-based) of byte offset off; cheaper than hl_source_pos. */
 size_t hl_source_line_of(const hl_source *src, size_t off);
-/* The same, looking first at line `near` and the few after it (offsets that mostly rise). */
+/* The same, searching on from line `near` first (for offsets that mostly rise). */
 size_t hl_source_line_near(const hl_source *src, size_t off, size_t near);
 /* Line and column (both 1-based, see above) of byte offset off. */
 void hl_source_pos(const hl_source *src, size_t off, size_t *line, size_t *col);
