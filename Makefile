@@ -16,7 +16,11 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 HL_CFLAGS = -std=c11 -Wall -Wextra -pthread -D_DEFAULT_SOURCE -I$(BUILD) \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
+# libxml2 is not linked but opened when HTML is first read (linter/extract_html.c), by
+# the file name its library gives itself
+LIBS = $(shell pkg-config --libs $(filter-out libxml-2.0,$(PKGS)) 2>/dev/null) -pthread
+LIBXML2_SO := $(or $(shell objdump -p "$$(pkg-config --variable=libdir libxml-2.0 2>/dev/null)/libxml2.so" \
+	2>/dev/null | awk '$$1 == "SONAME" { print $$2 }'),libxml2.so.2)
 
 SRCS = linter/util.c linter/source.c linter/doc.c linter/segment.c linter/rules.c \
        linter/check.c linter/check_cite.c linter/prefilter.c linter/extract.c linter/extract_html.c linter/extract_md.c \
@@ -36,10 +40,11 @@ $(BUILD)/%.o: linter/%.c $(HDRS) | $(BUILD)
 $(BUILD):
 	mkdir -p $(BUILD)
 
-# The share directory and the version (from the file VERSION) are compiled in; rewrite the
-# header only when one of them changes.
+# The share directory, the version (from the file VERSION) and libxml2's file name are
+# compiled in; rewrite the header only when one of them changes.
 $(BUILD)/datadir.h: FORCE | $(BUILD)
-	@{ echo '#define HL_DATADIR "$(DATADIR)"'; echo '#define HL_VERSION "$(VERSION)"'; } >$@.tmp
+	@{ echo '#define HL_DATADIR "$(DATADIR)"'; echo '#define HL_VERSION "$(VERSION)"'; \
+	   echo '#define HL_LIBXML2_SO "$(LIBXML2_SO)"'; } >$@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@
 	@rm -f $@.tmp
 
@@ -117,15 +122,17 @@ check-asan: deps test-deps
 	@HL_LONGLINE_MB=10 $(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/hypelint \
 		CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" test
 
-# The parallel-jobs tests (jobs, jobs-preload) and the JIT ones (nojit: two jobs that
+# The parallel-jobs tests (jobs, jobs-preload), the JIT ones (nojit: two jobs that
 # JIT-compile each regex at its first match; ascii: two jobs that make each ASCII twin at
-# its first want) under ThreadSanitizer.
+# its first want) and libxml2 (threads that meet their first HTML at once) under
+# ThreadSanitizer.
 check-tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan BIN=build-tsan/hypelint \
 		CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build-tsan/hypelint
 	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 HYPELINT=build-tsan/hypelint HL_BUILD=build tests/run.sh jobs
 	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 HYPELINT=build-tsan/hypelint HL_BUILD=build tests/run.sh nojit
 	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 HYPELINT=build-tsan/hypelint HL_BUILD=build tests/run.sh ascii
+	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 HYPELINT=build-tsan/hypelint HL_BUILD=build tests/run.sh libxml2
 
 # The whole suite with every hypelint run under valgrind's memcheck (PCRE2's JIT off:
 # valgrind cannot follow JIT code; check-asan covers it).

@@ -1531,7 +1531,6 @@ int hl_main(int argc, char **argv, FILE *out, FILE *err)
 			C.o.rule_paths[C.o.nrule_paths++] = argv[i];
 		}
 	}
-	hl_extract_init();
 	if (lint && C.o.jobs > 1 && !C.o.test_rules)
 		for (i = optind; i < argc; i++)
 			if (is_dir(argv[i])) {

@@ -16,8 +16,6 @@ enum hl_format hl_format_of_path(const char *path);
 /* Does a directory walk lint files with this name? */
 int hl_format_is_lintable(const char *path);
 
-/* Prepare the parsers once, before any thread extracts (libxml2 needs it). */
-void hl_extract_init(void);
 /* Build doc (already initialised on src) from src in format fmt, and finish it. */
 void hl_extract(hl_doc *doc, enum hl_format fmt);
 void hl_extract_text(hl_doc *doc);

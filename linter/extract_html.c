@@ -1,12 +1,16 @@
 /* extract_html.c - the prose of an HTML page via libxml2, aligned back to the source bytes. */
 #include <ctype.h>
+#include <dlfcn.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "datadir.h" /* HL_LIBXML2_SO, written by the Makefile */
 #include "extract.h"
 #include "html.h"
 
@@ -130,6 +134,78 @@ static size_t put_utf8(unsigned long cp, char *out)
 }
 
 /*
+ * libxml2 is opened the first time HTML is read, not linked: with ICU and libstdc++, which
+ * it brings, it costs a process about 0.9 ms to load, and a run over text or Markdown
+ * with no HTML in it does not need it. Its functions are called through this table, each
+ * typed from libxml2's own header.
+ */
+static struct {
+	__typeof__(&xmlInitParser) init;
+	__typeof__(&htmlEntityLookup) entity_lookup;
+	__typeof__(&htmlNewParserCtxt) new_ctxt;
+	__typeof__(&xmlParserInputBufferCreateStatic) buffer_static;
+	__typeof__(&xmlFreeParserInputBuffer) free_buffer;
+	__typeof__(&xmlNewIOInputStream) new_stream;
+	__typeof__(&inputPush) push_input;
+	__typeof__(&htmlCtxtUseOptions) use_options;
+	__typeof__(&xmlFindCharEncodingHandler) find_encoding;
+	__typeof__(&xmlSwitchToEncoding) switch_encoding;
+	__typeof__(&xmlSetStructuredErrorFunc) set_error_func;
+	__typeof__(&htmlParseDocument) parse;
+	__typeof__(&xmlFreeDoc) free_doc;
+	__typeof__(&htmlFreeParserCtxt) free_ctxt;
+	__typeof__(&xmlMemGet) mem_get;
+	xmlFreeFunc free;
+	xmlStrdupFunc strdup;
+} X2;
+static pthread_once_t x2_once = PTHREAD_ONCE_INIT;
+
+/* Set field f of X2 to symbol name of h; 0 when h has no such symbol. */
+#define X2_SYM(h, f, name) (x2_sym((h), (name), &X2.f, sizeof X2.f))
+static int x2_sym(void *h, const char *name, void *to, size_t size)
+{
+	void *p = dlsym(h, name);
+
+	memcpy(to, &p, size); /* a function pointer from dlsym's void *, as POSIX allows */
+	return p != NULL;
+}
+
+static void x2_open(void)
+{
+	void *h = dlopen(HL_LIBXML2_SO, RTLD_NOW | RTLD_LOCAL);
+	xmlMallocFunc m;
+	xmlReallocFunc re;
+
+	if (h == NULL || !X2_SYM(h, init, "xmlInitParser") || !X2_SYM(h, entity_lookup, "htmlEntityLookup") ||
+	    !X2_SYM(h, new_ctxt, "htmlNewParserCtxt") ||
+	    !X2_SYM(h, buffer_static, "xmlParserInputBufferCreateStatic") ||
+	    !X2_SYM(h, free_buffer, "xmlFreeParserInputBuffer") || !X2_SYM(h, new_stream, "xmlNewIOInputStream") ||
+	    !X2_SYM(h, push_input, "inputPush") || !X2_SYM(h, use_options, "htmlCtxtUseOptions") ||
+	    !X2_SYM(h, find_encoding, "xmlFindCharEncodingHandler") ||
+	    !X2_SYM(h, switch_encoding, "xmlSwitchToEncoding") ||
+	    !X2_SYM(h, set_error_func, "xmlSetStructuredErrorFunc") || !X2_SYM(h, parse, "htmlParseDocument") ||
+	    !X2_SYM(h, free_doc, "xmlFreeDoc") || !X2_SYM(h, free_ctxt, "htmlFreeParserCtxt") ||
+	    !X2_SYM(h, mem_get, "xmlMemGet")) {
+		const char *why = dlerror();
+		fprintf(stderr, "hypelint: error: cannot load libxml2 (%s), which reading HTML needs: %s\n",
+			HL_LIBXML2_SO, why ? why : "a function is missing");
+		exit(2);
+	}
+	X2.init();
+	/* the parser's strings are libxml2's to free: with its own allocator */
+	if (X2.mem_get(&X2.free, &m, &re, &X2.strdup) != 0 || X2.free == NULL || X2.strdup == NULL) {
+		fprintf(stderr, "hypelint: error: libxml2 (%s) does not say how it allocates\n", HL_LIBXML2_SO);
+		exit(2);
+	}
+}
+
+/* libxml2, opened and initialised once for all threads (x2_open). */
+static void x2_ready(void)
+{
+	pthread_once(&x2_once, x2_open);
+}
+
+/*
  * libxml2's htmlEntityLookup compares a name with each of its 253 in turn, about 2,300
  * instructions for "&rsquo;". Each thread keeps the names it has looked up: the code
  * point, or 0 for a name that is no entity. Once the table is three-quarters full, further
@@ -154,7 +230,8 @@ static unsigned long entity_value(const char *name, size_t len)
 	for (k = h & (MEMO_SLOTS - 1); memo[k].name[0] != '\0'; k = (k + 1) & (MEMO_SLOTS - 1))
 		if (!strcmp(memo[k].name, name))
 			return memo[k].cp;
-	e = htmlEntityLookup((const xmlChar *)name);
+	x2_ready();
+	e = X2.entity_lookup((const xmlChar *)name);
 	if (nmemo < MEMO_SLOTS * 3 / 4) {
 		memcpy(memo[k].name, name, len + 1);
 		memo[k].cp = e != NULL ? e->value : 0;
@@ -610,19 +687,19 @@ static size_t region_offset(const hl_source *src, size_t start, size_t end, int 
  * and a copy of a large page is as large as the page. */
 static htmlParserCtxtPtr memory_ctxt(const char *data, int len)
 {
-	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+	htmlParserCtxtPtr ctxt = X2.new_ctxt();
 	xmlParserInputBufferPtr buf;
 	xmlParserInputPtr in;
 
 	if (ctxt == NULL)
 		hl_oom();
-	if ((buf = xmlParserInputBufferCreateStatic(data, len, XML_CHAR_ENCODING_NONE)) == NULL)
+	if ((buf = X2.buffer_static(data, len, XML_CHAR_ENCODING_NONE)) == NULL)
 		hl_oom();
-	if ((in = xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE)) == NULL) {
-		xmlFreeParserInputBuffer(buf);
+	if ((in = X2.new_stream(ctxt, buf, XML_CHAR_ENCODING_NONE)) == NULL) {
+		X2.free_buffer(buf);
 		hl_oom();
 	}
-	inputPush(ctxt, in);
+	X2.push_input(ctxt, in);
 	return ctxt;
 }
 
@@ -640,6 +717,7 @@ void hl_html_region(hl_doc *doc, size_t start, size_t end)
 		return;
 	X.end = end;
 	len = end - start;
+	x2_ready();
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
 	ctxt = memory_ctxt(doc->src->data + start, (int)len);
@@ -653,32 +731,27 @@ void hl_html_region(hl_doc *doc, size_t start, size_t end)
 	ctxt->sax->cdataBlock = on_text;
 	ctxt->sax->comment = on_comment;
 	ctxt->_private = &X;
-	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOWARNING);
+	X2.use_options(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOWARNING);
 	/* UTF-8 whatever a <meta charset> says: the prose is aligned to these very bytes */
-	if ((utf8 = xmlFindCharEncodingHandler("UTF-8")) != NULL) {
-		xmlSwitchToEncoding(ctxt, utf8);
+	if ((utf8 = X2.find_encoding("UTF-8")) != NULL) {
+		X2.switch_encoding(ctxt, utf8);
 		if (ctxt->input != NULL) {
-			xmlFree((xmlChar *)ctxt->input->encoding);
-			ctxt->input->encoding = xmlStrdup((const xmlChar *)"UTF-8");
+			X2.free((xmlChar *)ctxt->input->encoding);
+			ctxt->input->encoding = (const xmlChar *)X2.strdup("UTF-8");
 		}
 	}
 	memset(&f, 0, sizeof f);
-	xmlSetStructuredErrorFunc(&f, on_error);
-	htmlParseDocument(ctxt);
-	xmlSetStructuredErrorFunc(NULL, NULL);
+	X2.set_error_func(&f, on_error);
+	X2.parse(ctxt);
+	X2.set_error_func(NULL, NULL);
 	if (f.seen && doc->stopped == 0) {
 		doc->stopped = region_offset(doc->src, start, start + len, f.line, f.col) + 1;
 		snprintf(doc->stop_reason, sizeof doc->stop_reason, "%s", f.msg);
 	}
 	hl_doc_block_end(doc);
 	if (ctxt->myDoc != NULL)
-		xmlFreeDoc(ctxt->myDoc);
-	htmlFreeParserCtxt(ctxt);
-}
-
-void hl_extract_init(void)
-{
-	xmlInitParser();
+		X2.free_doc(ctxt->myDoc);
+	X2.free_ctxt(ctxt);
 }
 
 void hl_extract_html(hl_doc *doc)
