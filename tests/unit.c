@@ -1,6 +1,7 @@
 /* unit.c - unit tests for the line index, the offset map and sentence segmentation. */
 #define _GNU_SOURCE /* O_PATH */
 #include <ctype.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1008,6 +1009,74 @@ static void test_read_at(void)
 	rmdir(dir);
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A directory's names come sorted as strcmp sorts them: names alike in their first 7, 8,
+ * 15, 16 or 17 bytes, one a prefix of another, bytes past ASCII, and generated ones. */
+static void test_dir_order(void)
+{
+	static const char *fixed[] = {"a", "ab", "abcdefg", "abcdefgh", "abcdefgi", "abcdefgh.", "abcdefghijklmno",
+				      "abcdefghijklmnop", "abcdefghijklmnoq", "abcdefghijklmnopq", "abcdefghijklmnopa",
+				      "abcdefghijklmnop~", "post-1.txt", "post-10.txt", "post-100.txt", "post-1000.txt",
+				      "post-10000.txt", "post-9.txt", "\xc3\xa9t\xc3\xa9.md", "\xc3\xa9", "z\xc3\xa9",
+				      "z~", "Z", "_", "0"};
+	enum { NGEN = 300 };
+	char dir[] = "/tmp/hl-unit-XXXXXX", path[128], *want[sizeof fixed / sizeof fixed[0] + NGEN];
+	char **names;
+	unsigned char *kinds = NULL;
+	size_t nf = sizeof fixed / sizeof fixed[0], nw = 0, n = 0, i;
+	unsigned seed = 11;
+	int ok = 1;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0, "a temporary directory");
+		return;
+	}
+	for (i = 0; i < nf + NGEN; i++) {
+		char gen[40];
+		const char *name = fixed[i < nf ? i : 0];
+		FILE *f;
+		if (i >= nf) { /* a shared start of 6 to 20 bytes, then a tail that decides */
+			size_t k, len = 6 + (seed = seed * 1103515245u + 12345u) % 15;
+			for (k = 0; k < len; k++)
+				gen[k] = "post-2024-"[k % 10];
+			snprintf(gen + len, sizeof gen - len, "%u", (seed = seed * 1103515245u + 12345u) % 1000);
+			name = gen;
+		}
+		snprintf(path, sizeof path, "%s/%s", dir, name);
+		if ((f = fopen(path, "w")) == NULL || fclose(f) != 0) {
+			CHECK(0, "a file named %s", name);
+			continue;
+		}
+		for (n = 0; n < nw && strcmp(want[n], name) != 0; n++)
+			;
+		if (n == nw)
+			want[nw++] = strdup(name);
+	}
+	qsort(want, nw, sizeof *want, cmp_names);
+	names = hl_dir_entries(dir, &n, &kinds);
+	CHECK(names != NULL && n == nw, "all %zu names listed (got %zu)", nw, n);
+	for (i = 0; names != NULL && i < n && i < nw; i++)
+		if (strcmp(names[i], want[i]) != 0 || kinds[i] != DT_REG) {
+			CHECK(0, "name %zu: got '%s', want '%s'", i, names[i], want[i]);
+			ok = 0;
+			break;
+		}
+	CHECK(ok, "the names are in strcmp's order, each a regular file");
+	for (i = 0; i < nw; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, want[i]);
+		unlink(path);
+		free(want[i]);
+	}
+	if (names != NULL)
+		hl_strs_free(names, n);
+	free(kinds);
+	rmdir(dir);
+}
+
 /* Is the huge-page advice (VmFlags "hg") on the mapping that holds address a? -1 when
  * /proc/self/smaps cannot tell. */
 static int advised_huge(const void *a)
@@ -1074,6 +1143,7 @@ int main(void)
 {
 	test_read_fd();
 	test_read_at();
+	test_dir_order();
 	test_journal_regex();
 	test_pos();
 	test_line_near();
