@@ -19,7 +19,7 @@ HL_CFLAGS = -std=c11 -Wall -Wextra -pthread -D_DEFAULT_SOURCE -I$(BUILD) \
 # libxml2 is not linked but opened when HTML is first read (linter/extract_html.c), by
 # the file name its library gives itself
 LIBS = $(shell pkg-config --libs $(filter-out libxml-2.0,$(PKGS)) 2>/dev/null) -pthread
-LIBXML2_SO := $(or $(shell objdump -p "$$(pkg-config --variable=libdir libxml-2.0 2>/dev/null)/libxml2.so" \
+LIBXML2_SO = $(or $(shell objdump -p "$$(pkg-config --variable=libdir libxml-2.0 2>/dev/null)/libxml2.so" \
 	2>/dev/null | awk '$$1 == "SONAME" { print $$2 }'),libxml2.so.2)
 
 SRCS = linter/util.c linter/source.c linter/doc.c linter/segment.c linter/rules.c \

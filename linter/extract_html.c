@@ -162,6 +162,7 @@ static pthread_once_t x2_once = PTHREAD_ONCE_INIT;
 
 /* Set field f of X2 to symbol name of h; 0 when h has no such symbol. */
 #define X2_SYM(h, f, name) (x2_sym((h), (name), &X2.f, sizeof X2.f))
+_Static_assert(sizeof(void (*)(void)) == sizeof(void *), "a function pointer fits in a void *");
 static int x2_sym(void *h, const char *name, void *to, size_t size)
 {
 	void *p = dlsym(h, name);
