@@ -518,6 +518,19 @@ static void seek(cursor *cur, size_t at)
 	cur->i = lo;
 }
 
+/* Has cur (NULL: none, a regex that runs everywhere) a candidate in text[from, end)? A
+ * regex tried only at its candidates cannot match in a unit without one, which is then
+ * passed over before a regex is picked for it: picking counts towards compiling the
+ * partial regexes, and units whose trigger words name a rule but that hold none of its
+ * start words had partial regexes compiled and JIT-compiled that never ran. */
+static int cands_in(cursor *cur, size_t from, size_t end)
+{
+	if (cur == NULL)
+		return 1;
+	seek(cur, from);
+	return cur->i < cur->c->n && cur->c->v[cur->i] < end;
+}
+
 cursor *hl_run_cursor(run *R, cursor *cur, size_t start)
 {
 	if (R->cands == NULL || start == 0)
@@ -1240,7 +1253,8 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 				for (u = s0; u < s1 && !R.limit_hit; u++) {
 					const hl_span *sp = &doc->sentences[u];
 					size_t uend = sp->end;
-					if (hit != NULL && !may_run(&sb, hit + (u - s0) * nw))
+					if ((hit != NULL && !may_run(&sb, hit + (u - s0) * nw)) ||
+					    !cands_in(cur, sp->start, sp->end))
 						continue;
 					if ((re = pick(ck, i, hit ? hit + (u - s0) * nw : NULL,
 						       (cur != NULL) | (hl_run_ascii(&R, sp->start, sp->end) ? SUB_ASCII : 0))) == NULL)
@@ -1252,6 +1266,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 			} else {
 				for (u = b0; u < b1 && !R.limit_hit; u++)
 					if ((bhit == NULL || may_run(&sb, bhit + (u - b0) * nw)) &&
+					    cands_in(cur, doc->blocks[u].start, doc->blocks[u].end) &&
 					    (re = pick(ck, i, bhit ? bhit + (u - b0) * nw : NULL,
 						       (cur != NULL) | (hl_run_ascii(&R, doc->blocks[u].start, doc->blocks[u].end)
 									    ? SUB_ASCII : 0))) != NULL)
