@@ -546,12 +546,11 @@ cursor *hl_run_cursor(run *R, cursor *cur, size_t start)
 int hl_run_may_hold(run *R, size_t start, size_t from, size_t end)
 {
 	cursor c, *cur = hl_run_cursor(R, &c, start);
+	int in = cands_in(cur, from, end);
 
-	if (cur == NULL)
-		return 1;
-	seek(cur, from);
-	R->held[cur->slot] = cur->i;
-	return cur->i < cur->c->n && cur->c->v[cur->i] < end;
+	if (cur != NULL)
+		R->held[cur->slot] = cur->i;
+	return in;
 }
 
 int hl_run_next_first(run *R, const pcre2_code *re, const unsigned char *first, cursor *cur, size_t from,
