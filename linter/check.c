@@ -230,9 +230,9 @@ void hl_checker_init(hl_checker *ck, const hl_rules *rules, unsigned long match_
 	ck->cite = hl_cite_init(rules);
 	ck->subsets = hl_calloc(1, sizeof(subsets));
 	{
-		const char *v = getenv("HYPELINT_PREFILTER"), *c = getenv("HYPELINT_CHUNK");
+		const char *v = getenv("HYPELINT_PREFILTER"), *chunk = getenv("HYPELINT_CHUNK");
 		ck->prefilter = rules->triggers != NULL && !(v != NULL && !strcmp(v, "0"));
-		ck->chunk_bytes = c != NULL && *c ? strtoul(c, NULL, 10) : CHUNK_BYTES;
+		ck->chunk_bytes = chunk != NULL && *chunk ? strtoul(chunk, NULL, 10) : CHUNK_BYTES;
 	}
 }
 
