@@ -172,16 +172,24 @@ void hl_buf_addf(hl_buf *b, const char *fmt, ...)
 
 void hl_buf_add_quoted(hl_buf *b, const char *s, size_t n)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	/* runs of bytes kept as they are go in one copy: every finding's message quotes its
+	 * match, and a quote seldom holds a control character */
+	while (i < n) {
+		size_t j = i;
+		unsigned char c;
+		while (j < n && (unsigned char)s[j] >= 0x20 && s[j] != 0x7f)
+			j++;
+		hl_buf_add(b, s + i, j - i);
+		if (j == n)
+			break;
+		c = (unsigned char)s[j];
 		if (c == '\n' || c == '\r' || c == '\t')
 			hl_buf_addc(b, ' ');
-		else if (c < 0x20 || c == 0x7f)
-			hl_buf_addf(b, "\\x%02x", c);
 		else
-			hl_buf_addc(b, (char)c);
+			hl_buf_addf(b, "\\x%02x", c);
+		i = j + 1;
 	}
 }
 

@@ -1009,6 +1009,38 @@ static void test_read_at(void)
 	rmdir(dir);
 }
 
+/* A quote keeps printable bytes and those past ASCII, turns tab, CR and LF into spaces
+ * and writes other control characters as \xNN, wherever they fall in it. */
+static void test_quoted(void)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *want;
+	} cases[] = {
+		{"", 0, ""},
+		{"plain words", 11, "plain words"},
+		{"a\tb\nc\rd", 7, "a b c d"},
+		{"\x01x\x7f", 3, "\\x01x\\x7f"},
+		{"x\x1f", 2, "x\\x1f"},
+		{"\n", 1, " "},
+		{"caf\xc3\xa9 \x00!", 8, "caf\xc3\xa9 \\x00!"},
+		{"\x02\x03", 2, "\\x02\\x03"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		hl_buf b = HL_BUF_INIT;
+		hl_buf_adds(&b, "<");
+		hl_buf_add_quoted(&b, cases[i].in, cases[i].n);
+		hl_buf_adds(&b, ">");
+		CHECK(b.len == strlen(cases[i].want) + 2 && !strncmp(b.s + 1, cases[i].want, b.len - 2) &&
+			      b.s[b.len - 1] == '>',
+		      "quote %zu: got %s, want <%s>", i, b.s, cases[i].want);
+		hl_buf_release(&b);
+	}
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -1144,6 +1176,7 @@ int main(void)
 	test_read_fd();
 	test_read_at();
 	test_dir_order();
+	test_quoted();
 	test_journal_regex();
 	test_pos();
 	test_line_near();
