@@ -589,7 +589,8 @@ static int matches_link(run *R, const pcre2_code *re, size_t from, size_t end)
 {
 	size_t i;
 
-	for (i = hl_doc_first_link(R->doc, from); i < R->doc->nlinks && R->doc->links[i].start <= end; i++) {
+	for (i = hl_doc_first_link_near(R->doc, from, &R->link_hint); i < R->doc->nlinks && R->doc->links[i].start <= end;
+	     i++) {
 		const hl_link *l = &R->doc->links[i];
 		if (!((l->start < end && l->end > from) || (l->start == l->end && l->start >= from && l->start < end)) ||
 		    l->href[0] == '\0')

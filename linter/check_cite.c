@@ -226,8 +226,8 @@ static int has_link_text(run *R, size_t b)
 	for (i = bl->start; i + 4 <= bl->end; i++)
 		if (!strncmp(T(R) + i, "http", 4) || !strncmp(T(R) + i, "www.", 4))
 			return 1;
-	return hl_doc_first_link(R->doc, bl->start) < R->doc->nlinks &&
-	       R->doc->links[hl_doc_first_link(R->doc, bl->start)].start < bl->end;
+	i = hl_doc_first_link_near(R->doc, bl->start, &R->link_hint);
+	return i < R->doc->nlinks && R->doc->links[i].start < bl->end;
 }
 
 /* Can block text[from, end) be a reference-list heading (RE_HEAD)? Its first letter after
@@ -876,7 +876,8 @@ static void questionable(run *R, size_t from, size_t end, const ref *entry)
 		questionable_doi(R, ov[0], de, T(R) + ov[0], de - ov[0]);
 	}
 	/* links to a DOI: the finding goes on the link text */
-	for (i = hl_doc_first_link(R->doc, from); i < R->doc->nlinks && R->doc->links[i].start <= end; i++) {
+	for (i = hl_doc_first_link_near(R->doc, from, &R->link_hint); i < R->doc->nlinks && R->doc->links[i].start <= end;
+	     i++) {
 		const hl_link *l = &R->doc->links[i];
 		const char *d = strstr(l->href, "10.");
 		size_t n;

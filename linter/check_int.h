@@ -62,6 +62,7 @@ typedef struct run {
 	const hl_cands *cands;  /* per start slot: where its regex may begin (NULL: no prefilter) */
 	size_t *held;           /* per start slot: where a cursor over it last ended (with cands) */
 	size_t anchor_hint;     /* the anchor of the last finding: the next is usually at or after it */
+	size_t link_hint;       /* the link the last look-up for a unit's links found (hl_doc_first_link_near) */
 	const uint64_t *na;     /* per 64-byte block of the text, a bit set when it holds a byte
 				 * past ASCII (NULL: no ASCII twins) */
 	size_t a_from, a_end;   /* the last range hl_run_ascii looked at, */

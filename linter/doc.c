@@ -350,10 +350,10 @@ static size_t find_anchor_near(const hl_doc *doc, size_t p, size_t *hint)
 	return *hint = bisect_anchor(doc, p, lo, hi);
 }
 
-size_t hl_doc_first_link(const hl_doc *doc, size_t p)
+/* The first link in [lo, hi) that ends at or after p, given that those before lo end
+ * before p; hi when none does. */
+static size_t bisect_link(const hl_doc *doc, size_t p, size_t lo, size_t hi)
 {
-	size_t lo = 0, hi = doc->nlinks;
-
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (doc->links[mid].end < p)
@@ -362,6 +362,23 @@ size_t hl_doc_first_link(const hl_doc *doc, size_t p)
 			hi = mid;
 	}
 	return lo;
+}
+
+size_t hl_doc_first_link_near(const hl_doc *doc, size_t p, size_t *hint)
+{
+	size_t lo = *hint, hi, step = 1;
+
+	/* the links before the hint must all end before p, else the whole table is searched */
+	if (lo > doc->nlinks || (lo > 0 && doc->links[lo - 1].end >= p))
+		return *hint = bisect_link(doc, p, 0, doc->nlinks);
+	/* gallop on from the hint to a link that ends at or after p, then bisect that stretch */
+	hi = lo;
+	while (hi < doc->nlinks && doc->links[hi].end < p) {
+		lo = hi + 1;
+		hi = step < doc->nlinks - lo ? lo + step : doc->nlinks;
+		step *= 2;
+	}
+	return *hint = bisect_link(doc, p, lo, hi);
 }
 
 static size_t src_at(const hl_anchor *a, size_t p)

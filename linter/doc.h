@@ -113,8 +113,10 @@ void hl_doc_add_supp(hl_doc *doc, const hl_supp *supp);
 /* Close the last block and split the blocks into sentences. */
 void hl_doc_finish(hl_doc *doc);
 
-/* Index of the first link that ends at or after prose offset p (links are in text order). */
-size_t hl_doc_first_link(const hl_doc *doc, size_t p);
+/* Index of the first link that ends at or after prose offset p (links are in text order;
+ * nlinks when none does), searched on from the index in *hint (0 at first), which is set
+ * to the answer: look-ups come mostly in text order, as those of a document's units do. */
+size_t hl_doc_first_link_near(const hl_doc *doc, size_t p, size_t *hint);
 /* Source offset of prose offset p, and source end of the prose range ending at end. */
 size_t hl_doc_src(const hl_doc *doc, size_t p);
 size_t hl_doc_src_end(const hl_doc *doc, size_t end);

@@ -94,6 +94,47 @@ static void test_line_near(void)
 	hl_source_release(&s);
 }
 
+/* The first link that ends at or after each prose offset, from hints before, at, after and
+ * far from it, and from the last answer as the offsets rise; links of every length, empty
+ * ones and gaps of every size between them, and a document with none. */
+static void test_first_link(void)
+{
+	enum { LINKS = 600 };
+	static hl_link links[LINKS];
+	hl_doc d;
+	size_t n, at = 0, p, k, bad = 0, run;
+	unsigned seed = 5;
+
+	memset(&d, 0, sizeof d);
+	for (n = 0; n < LINKS; n++) {
+		at += (seed = seed * 1103515245u + 12345u) >> 16 & 7;
+		links[n].start = at;
+		at += (seed = seed * 1103515245u + 12345u) >> 16 & 3; /* 0: an empty link */
+		links[n].end = at;
+	}
+	for (n = 0; n <= LINKS; n += LINKS) { /* none, then all */
+		d.links = n ? links : NULL;
+		d.nlinks = n;
+		run = 0;
+		for (p = 0; p <= at + 3; p++) {
+			size_t want = 0, got;
+			while (want < n && links[want].end < p)
+				want++;
+			{
+				const size_t hints[] = {0, 1, want, want ? want - 1 : 0, want + 1, want > 9 ? want - 9 : 0,
+							want + 9, want + 300, want > 400 ? want - 400 : 0, n, n + 1, (size_t)-1};
+				for (k = 0; k < sizeof hints / sizeof hints[0]; k++) {
+					size_t h = hints[k];
+					got = hl_doc_first_link_near(&d, p, &h);
+					bad += got != want || h != want;
+				}
+			}
+			bad += hl_doc_first_link_near(&d, p, &run) != want; /* the offsets rise */
+		}
+	}
+	CHECK(bad == 0, "%zu wrong first links", bad);
+}
+
 /* Split text (plain-text rules) and compare the sentences with want, separated by '|'. */
 static void seg(const char *text, const char *want)
 {
@@ -1180,6 +1221,7 @@ int main(void)
 	test_journal_regex();
 	test_pos();
 	test_line_near();
+	test_first_link();
 	test_bytes();
 	test_simd_doc();
 	test_segment();
