@@ -615,6 +615,17 @@ int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
 	return matches_link(R, re, from, end);
 }
 
+/* Can part p's rest match in text[from, end)? Not when each of its matches holds a digit
+ * and the range holds none: citation markers ("[3]", "(Smith, 2020)") are tried at every
+ * bracket and capital letter, in sentences most of which have no digit. A range with
+ * bytes past ASCII is always tried, for \d under PCRE2_UCP matches other scripts' digits. */
+static int rest_may_match(const run *R, const hl_part *p, size_t from, size_t end)
+{
+	const char *t = R->doc->text.s + from;
+
+	return !p->rest_digit || hl_has_digit(t, end - from) || !hl_all_ascii(t, end - from);
+}
+
 /* The same for a split regex (see hl_split): the rest of each part runs as it is, its
  * anchored regex at its candidates, and the whole regex on link targets. */
 static int split_matches_in(run *R, const pcre2_code *whole, const hl_split *sp, size_t from, size_t end)
@@ -626,7 +637,7 @@ static int split_matches_in(run *R, const pcre2_code *whole, const hl_split *sp,
 	for (i = 0; i < sp->nparts; i++) {
 		const hl_part *p = &sp->parts[i];
 		cursor c, *cur = hl_run_cursor(R, &c, p->start);
-		if (p->rest != NULL && hl_run_match(R, p->rest, from, end, from, &ms, &me) > 0)
+		if (p->rest != NULL && rest_may_match(R, p, from, end) && hl_run_match(R, p->rest, from, end, from, &ms, &me) > 0)
 			return 1;
 		if (R->limit_hit)
 			return 0;
@@ -667,7 +678,7 @@ static int before_matches(run *R, size_t ws, size_t ms)
 	for (i = 0; i < sp->nparts; i++) {
 		const hl_part *p = &sp->parts[i];
 		cursor c, *cur = hl_run_cursor(R, &c, p->start);
-		if (p->rest != NULL && (rc = hl_run_match(R, p->rest, ws, ms, ws, &a, &b)) != 0)
+		if (p->rest != NULL && rest_may_match(R, p, ws, ms) && (rc = hl_run_match(R, p->rest, ws, ms, ws, &a, &b)) != 0)
 			return rc;
 		if (p->anchored == NULL)
 			continue;

@@ -1093,6 +1093,63 @@ void hl_triggers_release(hl_triggers *t)
 	memset(t, 0, sizeof *t);
 }
 
+/* ---- whether every match holds a digit ---- */
+
+static int digit_alt(parser *P);
+
+/* Does every way through the branch at P match a digit (0-9, \d or a class of digits
+ * only) outside any lookaround? */
+static int digit_seq(parser *P)
+{
+	int need = 0;
+
+	while (!P->bad && P->s[P->i] != '\0' && P->s[P->i] != '|' && P->s[P->i] != ')') {
+		int d;
+		long min, max;
+		if (P->s[P->i] == '(') {
+			int look = open_group(P);
+			if (look < 0) /* an option setting, read whole; or unreadable (P->bad) */
+				continue;
+			d = digit_alt(P) && look == 0; /* a lookaround matches nothing itself */
+			if (P->s[P->i] != ')') {
+				P->bad = 1;
+				return 0;
+			}
+			P->i++;
+		} else {
+			char c = 0;
+			res unused = {0, {NULL, 0, 0}, 0};
+			enum atom a = atom(P, &c, &unused, 0); /* never a group: that is read above */
+			d = a == A_DIGIT || (a == A_LIT && c >= '0' && c <= '9');
+		}
+		quantifier(P, &min, &max);
+		if (d && min >= 1)
+			need = 1;
+	}
+	return need;
+}
+
+static int digit_alt(parser *P)
+{
+	int all = 1;
+
+	for (;;) {
+		all &= digit_seq(P);
+		if (P->bad || P->s[P->i] != '|')
+			break;
+		P->i++;
+	}
+	return all && !P->bad;
+}
+
+int hl_regex_needs_digit(const char *re)
+{
+	parser P = {re, 0, 0, 0, 0, NULL};
+	int d = digit_alt(&P);
+
+	return d && !P.bad && P.s[P.i] == '\0';
+}
+
 /* ---- the index ---- */
 
 /*

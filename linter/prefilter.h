@@ -45,6 +45,10 @@ void hl_starts_from_regex(hl_triggers *t, const char *re);
  */
 void hl_start_keys_from_regex(hl_triggers *t, const char *re);
 void hl_triggers_release(hl_triggers *t);
+/* 1 when every match of re holds a digit that it matches with 0-9, \d or a class of
+ * digits only (with PCRE2_UCP, \d matches digits past ASCII too); 0 when it need not, or
+ * when the pattern is too tangled to tell. */
+int hl_regex_needs_digit(const char *re);
 
 /* A set of trigger words of many rules, for looking up the tokens of a text. */
 typedef struct hl_trigger_index hl_trigger_index;

@@ -2334,7 +2334,7 @@ static void split_compile(hl_rules *rules, const hl_rule *r, hl_split *sp, const
 		int is_set = sp->origin[g] & 1;
 		hl_buf anch = HL_BUF_INIT, rest = HL_BUF_INIT;
 		hl_triggers words;
-		hl_part part = {NULL, NULL, 0};
+		hl_part part = {NULL, NULL, 0, 0};
 		if (!is_set && own_done)
 			continue;
 		if (is_set && g > 0 && sp->origin[g - 1] == sp->origin[g])
@@ -2372,6 +2372,7 @@ static void split_compile(hl_rules *rules, const hl_rule *r, hl_split *sp, const
 		if (rest.len > 0) {
 			compiled *c = cached(rules, rest.s, flags);
 			part.rest = c ? c->code : NULL;
+			part.rest_digit = hl_regex_needs_digit(rest.s);
 		}
 		if (anch.len > 0) {
 			compiled *c = cached(rules, anch.s, flags | PCRE2_ANCHORED);

@@ -56,6 +56,7 @@ typedef struct hl_part {
 	const pcre2_code *anchored; /* NULL: no item has start words */
 	const pcre2_code *rest;     /* NULL: every item has start words */
 	size_t start;
+	int rest_digit;             /* each match of rest holds a digit (hl_regex_needs_digit) */
 } hl_part;
 
 typedef struct hl_split {

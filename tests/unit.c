@@ -538,6 +538,46 @@ static void keys(const char *re, const char *want)
 	analysed(hl_start_keys_from_regex, "start keys", re, "|", 1, want);
 }
 
+/* Which regexes match a digit in every match: the citation markers of the evidence set
+ * do; anything optional, in one branch only, in a lookaround, or unreadable does not. */
+static void test_needs_digit(void)
+{
+	static const struct {
+		const char *re;
+		int want;
+	} cases[] = {
+		{"\\[\\d{1,3}(?:\\s*[,\xe2\x80\x93-]\\s*\\d{1,3})*\\]", 1},
+		{"\\((?-i:[A-Z])[\\p{L}'\xe2\x80\x99-]++,?\\s+(?:19|20)\\d\\d[a-z]?\\)", 1},
+		{"(?:\\[\\d+\\])|(?:\\bsee\\s+20\\d\\d\\b)", 1},
+		{"[0-9]+%", 1},
+		{"a[\\d]", 1},
+		{"\\x31x", 1},                 /* \x31 is the digit 1 */
+		{"(?i)x(?:7|8)y", 1},
+		{"(?:a(?:1|2)|3)b", 1},
+		{"\\bmiracle\\b", 0},
+		{"\\d?x", 0},                  /* optional */
+		{"\\d{0,3}x", 0},
+		{"(?:\\d|x)", 0},              /* one branch only */
+		{"\\[\\d\\]|\\bsee\\b", 0},
+		{"x(?=\\d)", 0},               /* a lookahead matches nothing */
+		{"(?<=19)x", 0},
+		{"x(?!\\d)", 0},
+		{"[^0-9]", 0},                   /* a negated class */
+		{"[0-9a]", 0},
+		{"\\D", 0},
+		{"(\\d)\\1", 0},                /* a back-reference: not read */
+		{"\\Q1\\E", 0},                 /* quoting: not read */
+		{"(?:1", 0},                     /* unbalanced */
+		{"1)", 0},
+		{"", 0},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK(hl_regex_needs_digit(cases[i].re) == cases[i].want, "needs a digit: %s: want %d",
+		      cases[i].re, cases[i].want);
+}
+
 static void test_start_keys(void)
 {
 	keys("\\bmiracle\\b", "miracle ");                        /* \b ends the token */
@@ -1234,6 +1274,7 @@ int main(void)
 	test_trigger_sets();
 	test_starts();
 	test_start_keys();
+	test_needs_digit();
 	test_exact_index();
 	test_keys_sound();
 	test_lazy_jit();
