@@ -1672,14 +1672,16 @@ static size_t norm_into(char *out, const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 		if (c == '.')
 			continue;
-		if (isspace(c)) {
+		/* isspace and tolower of the C locale, which the program never leaves, without a
+		 * call each: a name is looked up at each journal the citation checks meet */
+		if (c == ' ' || (c >= '\t' && c <= '\r')) {
 			space = len > 0;
 			continue;
 		}
 		if (space)
 			out[len++] = ' ';
 		space = 0;
-		out[len++] = (char)tolower(c);
+		out[len++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
 	}
 	out[len] = '\0';
 	return len;
