@@ -1019,6 +1019,16 @@ static void test_journal_regex(void)
 				      !strncmp(cases[i].text + ov[0], cases[i].match, ov[1] - ov[0]),
 			      cases[i].text);
 	}
+	/* a name is looked up whatever its case, dots, leading "the" and white space */
+	if (rules.kb.journal_re != NULL) {
+		static const char *const same[] = {"new england journal of medicine", "NEW ENGLAND JOURNAL OF MEDICINE",
+						   "The New England  Journal\tof\nMedicine", "New England Journal of Medicine."};
+		long want = hl_kb_journal(&rules.kb, "New England Journal of Medicine", 31);
+		CHECK(want >= 0, "the NEJM is a journal of the knowledge base");
+		for (i = 0; i < sizeof same / sizeof same[0]; i++)
+			CHECK(hl_kb_journal(&rules.kb, same[i], strlen(same[i])) == want, "journal name \"%s\"", same[i]);
+		CHECK(hl_kb_journal(&rules.kb, "New England Journal of Medicin", 30) < 0, "a name cut short is none");
+	}
 	pcre2_match_data_free(md);
 	hl_rules_release(&rules);
 	if (err != NULL)
