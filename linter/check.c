@@ -617,13 +617,12 @@ int hl_run_matches_in(run *R, const pcre2_code *re, size_t from, size_t end)
 
 /* Can part p's rest match in text[from, end)? Not when each of its matches holds a digit
  * and the range holds none: citation markers ("[3]", "(Smith, 2020)") are tried at every
- * bracket and capital letter, in sentences most of which have no digit. A range with
- * bytes past ASCII is always tried, for \d under PCRE2_UCP matches other scripts' digits. */
-static int rest_may_match(const run *R, const hl_part *p, size_t from, size_t end)
+ * bracket and capital letter, in sentences most of which have no digit. A range that
+ * hl_run_ascii does not call all ASCII is always tried, for \d under PCRE2_UCP matches
+ * other scripts' digits (the regex's own run asks it about the same range). */
+static int rest_may_match(run *R, const hl_part *p, size_t from, size_t end)
 {
-	const char *t = R->doc->text.s + from;
-
-	return !p->rest_digit || hl_has_digit(t, end - from) || !hl_all_ascii(t, end - from);
+	return !p->rest_digit || hl_has_digit(R->doc->text.s + from, end - from) || !hl_run_ascii(R, from, end);
 }
 
 /* The same for a split regex (see hl_split): the rest of each part runs as it is, its
