@@ -758,6 +758,53 @@ static void check_unit(run *R, const pcre2_code *re, cursor *cur, size_t from, s
 	}
 }
 
+/* The first byte of r's stop bytes (hl_rule.stop) in the text at or after p, or the end. */
+static size_t next_stop(const run *R, const hl_rule *r, size_t p)
+{
+	const unsigned char *t = (const unsigned char *)R->doc->text.s;
+	size_t len = R->doc->text.len;
+
+	for (; p < len; p++)
+		if (t[p] < 128 && (r->stop[t[p] >> 6] >> (t[p] & 63) & 1))
+			break;
+	return p;
+}
+
+/*
+ * The next match of require rule r's `when` from at, tried at the candidates of cur (as
+ * hl_run_next does) where it may hold a word of each of r's need sets (hl_rule.need_ix):
+ * a match from p ends before the first stop byte after p, and so does each word it holds.
+ */
+static int next_claim(run *R, const hl_rule *r, cursor *cur, size_t at, size_t *ms, size_t *me)
+{
+	const hl_cands *c = cur->c;
+	size_t len = R->doc->text.len, stop = 0, bare = 0;
+	uint64_t all = r->nneed >= 64 ? ~0ULL : (1ULL << r->nneed) - 1;
+
+	seek(cur, at);
+	for (; cur->i < c->n; cur->i++) {
+		size_t p = c->v[cur->i];
+		uint64_t hit = 0;
+		int rc;
+		if (p < bare)
+			continue; /* [p, stop) lies in a range that lacks a set */
+		if (p >= stop)
+			stop = next_stop(R, r, p);
+		hl_trigger_index_scan_at(r->need_ix, R->doc->text.s, p, stop, len, &hit, r->nneed, NULL);
+		if (hit != all) {
+			bare = stop;
+			continue;
+		}
+		rc = match_at(R, r->anchored, 0, len, p, ms, me);
+		if (rc != 0) {
+			R->held[cur->slot] = cur->i;
+			return rc;
+		}
+	}
+	R->held[cur->slot] = cur->i;
+	return 0;
+}
+
 static void check_require(run *R, cursor *when)
 {
 	const hl_rule *r = R->rule;
@@ -771,7 +818,9 @@ static void check_require(run *R, cursor *when)
 	if (split_matches_in(R, r->require, &r->require_split, 0, doc->text.len) || R->limit_hit)
 		return;
 	while (count < r->min && at <= doc->text.len) {
-		if (hl_run_next(R, when ? r->anchored : r->when, when, 0, doc->text.len, at, &ms, &me) <= 0)
+		if ((when != NULL && r->nneed > 0 ? next_claim(R, r, when, at, &ms, &me)
+						  : hl_run_next(R, when ? r->anchored : r->when, when, 0, doc->text.len, at, &ms,
+								&me)) <= 0)
 			break;
 		if (count == 0) {
 			first_s = ms;

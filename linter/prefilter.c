@@ -1150,6 +1150,305 @@ int hl_regex_needs_digit(const char *re)
 	return d && !P.bad && P.s[P.i] == '\0';
 }
 
+/* ---- the ASCII bytes no match can hold ---- */
+
+/* A set of ASCII bytes, as two words of bits. */
+typedef struct aset {
+	uint64_t w[2];
+} aset;
+
+static void as_add(aset *a, unsigned c)
+{
+	if (c < 128)
+		a->w[c >> 6] |= 1ULL << (c & 63);
+}
+
+/* c and, for a letter, its other case (a pattern may be compiled caseless) */
+static void as_char(aset *a, unsigned c)
+{
+	as_add(a, c);
+	if (c < 128 && isalpha((int)c))
+		as_add(a, (unsigned)(islower((int)c) ? toupper((int)c) : tolower((int)c)));
+}
+
+static void as_range(aset *a, unsigned lo, unsigned hi)
+{
+	for (; lo <= hi && lo < 128; lo++)
+		as_char(a, lo);
+}
+
+static void as_letters(aset *a)
+{
+	as_range(a, 'a', 'z');
+}
+
+static void as_all(aset *a)
+{
+	a->w[0] = a->w[1] = ~0ULL;
+}
+
+/* A character past ASCII: under caseless matching a few of them match an ASCII letter
+ * (the Kelvin sign matches k, the long s matches s). */
+static void as_wide(aset *a)
+{
+	as_letters(a);
+}
+
+static void as_space(aset *a)
+{
+	as_range(a, '\t', '\r');
+	as_add(a, ' ');
+}
+
+/*
+ * The escape at s[P->i] (after the backslash, read here): what it matches into a, and 1;
+ * -1 for an assertion that matches nothing (\b, \z ...); 0 for one the analysis does not
+ * read (P->bad set). in_class: inside [...], where \b is a backspace. *cp gets the code
+ * point of an escape that stands for one character, else -1.
+ */
+static int stop_escape(parser *P, aset *a, int in_class, long *cp)
+{
+	const char *s = P->s;
+	char e = s[P->i];
+
+	*cp = -1;
+	if (e == '\0') {
+		P->bad = 1;
+		return 0;
+	}
+	P->i++;
+	switch (e) {
+	case 'b':
+		if (in_class) {
+			*cp = 8;
+			as_add(a, 8);
+			return 1;
+		}
+		return -1;
+	case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K':
+		if (in_class)
+			break;
+		return -1;
+	case 'd':
+		as_range(a, '0', '9');
+		return 1;
+	case 'w':
+		as_range(a, '0', '9');
+		as_letters(a);
+		as_add(a, '_');
+		return 1;
+	case 's': case 'h': case 'v': case 'R':
+		as_space(a);
+		return 1;
+	case 'D': case 'W': case 'S': case 'H': case 'V': case 'N':
+		as_all(a);
+		return 1;
+	case 'p': case 'P':
+		if (s[P->i] == '{')
+			braced(P);
+		else if (s[P->i])
+			P->i++;
+		as_all(a);
+		return 1;
+	case 'x': {
+		unsigned long v = 0;
+		size_t k;
+		if (s[P->i] == '{') {
+			v = strtoul(s + P->i + 1, NULL, 16);
+			braced(P);
+		} else
+			for (k = 0; k < 2 && isxdigit((unsigned char)s[P->i]); k++, P->i++)
+				v = v * 16 + (unsigned long)(isdigit((unsigned char)s[P->i])
+					? s[P->i] - '0' : tolower((unsigned char)s[P->i]) - 'a' + 10);
+		*cp = (long)(v < 0x110000 ? v : 0x110000);
+		if (v < 128)
+			as_char(a, (unsigned)v);
+		else
+			as_wide(a);
+		return 1;
+	}
+	case 'n': *cp = '\n'; break;
+	case 't': *cp = '\t'; break;
+	case 'r': *cp = '\r'; break;
+	case 'f': *cp = '\f'; break;
+	case 'e': *cp = 27; break;
+	case 'a': *cp = 7; break;
+	default:
+		if (!isalnum((unsigned char)e)) { /* an escaped symbol stands for itself */
+			*cp = (unsigned char)e;
+			if ((unsigned char)e >= 0x80)
+				as_wide(a);
+			else
+				as_char(a, (unsigned char)e);
+			return 1;
+		}
+		break;
+	}
+	if (*cp >= 0) {
+		as_add(a, (unsigned)*cp);
+		return 1;
+	}
+	/* back-references, \Q, \g, \k, \c, octal ...: not read */
+	P->bad = 1;
+	return 0;
+}
+
+/* The class at s[P->i] ("["): a superset of the ASCII bytes it matches, into a. Only the
+ * plain characters of a negated class are taken out; its ranges and escapes are not, which
+ * leaves more in (a superset still). */
+static void stop_class(parser *P, aset *a)
+{
+	const char *s = P->s;
+	aset in = {{0, 0}}, out = {{0, 0}};
+	int neg = 0, first = 1;
+
+	P->i++;
+	if (s[P->i] == '^') {
+		neg = 1;
+		P->i++;
+	}
+	while (!P->bad && s[P->i] && (s[P->i] != ']' || first)) {
+		aset one = {{0, 0}};
+		long lo = -1, hi = -1;
+		first = 0;
+		if (s[P->i] == '[' && s[P->i + 1] == ':') { /* [:alpha:] */
+			const char *e = strstr(s + P->i, ":]");
+			if (e == NULL) {
+				P->bad = 1;
+				return;
+			}
+			P->i = (size_t)(e - s) + 2;
+			as_all(&in);
+			continue;
+		}
+		if (s[P->i] == '\\') {
+			P->i++;
+			if (stop_escape(P, &one, 1, &lo) <= 0)
+				return;
+		} else {
+			lo = (unsigned char)s[P->i++];
+			if (lo >= 0x80)
+				as_wide(&one);
+			else
+				as_char(&one, (unsigned)lo);
+		}
+		if (lo >= 0 && s[P->i] == '-' && s[P->i + 1] != ']' && s[P->i + 1] != '\0') { /* a range */
+			P->i++;
+			if (s[P->i] == '\\') {
+				P->i++;
+				if (stop_escape(P, &one, 1, &hi) <= 0)
+					return;
+			} else {
+				hi = (unsigned char)s[P->i++];
+				if (hi >= 0x80)
+					as_wide(&one);
+			}
+			if (hi < 0) { /* [a-\d]: the '-' is itself a member */
+				as_add(&one, '-');
+				hi = lo;
+			}
+			if (hi >= 128)
+				as_wide(&one);
+			as_range(&one, (unsigned)lo, (unsigned)(hi < 128 ? hi : 127));
+			lo = -1;
+		}
+		in.w[0] |= one.w[0];
+		in.w[1] |= one.w[1];
+		if (lo >= 0 && lo < 128) /* one plain character */
+			as_add(&out, (unsigned)lo);
+	}
+	if (s[P->i] != ']') {
+		P->bad = 1;
+		return;
+	}
+	P->i++;
+	if (neg) {
+		a->w[0] |= ~out.w[0];
+		a->w[1] |= ~out.w[1];
+	} else {
+		a->w[0] |= in.w[0];
+		a->w[1] |= in.w[1];
+	}
+}
+
+static void stop_alt(parser *P, aset *a);
+
+/* One branch up to '|' or ')': what its atoms may match, into a. A positive lookahead's
+ * atoms count, for what it asserts lies in the text after the match begins; a negative
+ * one's do not; a positive lookbehind asserts text before the match: not read. */
+static void stop_seq(parser *P, aset *a)
+{
+	const char *s = P->s;
+
+	while (!P->bad && s[P->i] != '\0' && s[P->i] != '|' && s[P->i] != ')') {
+		long min, max, cp;
+		char ch = s[P->i];
+		if (ch == '(') {
+			int behind = s[P->i + 1] == '?' && s[P->i + 2] == '<' && s[P->i + 3] == '=';
+			int look = open_group(P);
+			aset g = {{0, 0}};
+			if (look < 0) /* an option setting, read whole; or unreadable (P->bad) */
+				continue;
+			if (behind) {
+				P->bad = 1;
+				return;
+			}
+			stop_alt(P, &g);
+			if (s[P->i] != ')') {
+				P->bad = 1;
+				return;
+			}
+			P->i++;
+			if (look != 2) {
+				a->w[0] |= g.w[0];
+				a->w[1] |= g.w[1];
+			}
+		} else if (ch == '\\') {
+			P->i++;
+			stop_escape(P, a, 0, &cp);
+		} else if (ch == '[')
+			stop_class(P, a);
+		else if (ch == '.') {
+			P->i++;
+			as_all(a);
+		} else if (ch == '^' || ch == '$')
+			P->i++;
+		else {
+			P->i++;
+			if ((unsigned char)ch >= 0x80)
+				as_wide(a);
+			else
+				as_char(a, (unsigned char)ch);
+		}
+		if (!P->bad)
+			quantifier(P, &min, &max);
+	}
+}
+
+static void stop_alt(parser *P, aset *a)
+{
+	for (;;) {
+		stop_seq(P, a);
+		if (P->bad || P->s[P->i] != '|')
+			break;
+		P->i++;
+	}
+}
+
+int hl_regex_stop_bytes(const char *re, uint64_t stop[2])
+{
+	parser P = {re, 0, 0, 0, 0, NULL};
+	aset a = {{0, 0}};
+
+	stop_alt(&P, &a);
+	stop[0] = stop[1] = 0;
+	if (P.bad || P.s[P.i] != '\0')
+		return 0;
+	stop[0] = ~a.w[0];
+	stop[1] = ~a.w[1];
+	return (stop[0] | stop[1]) != 0;
+}
+
 /* ---- the index ---- */
 
 /*

@@ -49,6 +49,11 @@ void hl_triggers_release(hl_triggers *t);
  * digits only (with PCRE2_UCP, \d matches digits past ASCII too); 0 when it need not, or
  * when the pattern is too tangled to tell. */
 int hl_regex_needs_digit(const char *re);
+/* The ASCII bytes that no match of re holds (bit c of stop[c / 64] for byte c), counting
+ * what a positive lookahead asserts as held too; 1 when there are any. 0, and none, when
+ * the pattern is too tangled to tell or has a positive lookbehind (which reads text before
+ * the match). Caseless or not, a letter counts in both cases. */
+int hl_regex_stop_bytes(const char *re, uint64_t stop[2]);
 
 /* A set of trigger words of many rules, for looking up the tokens of a text. */
 typedef struct hl_trigger_index hl_trigger_index;

@@ -187,6 +187,7 @@ static void rule_release(hl_rule *r)
 	free(r->unless_src);
 	free(r->before_src);
 	hl_triggers_release(&r->triggers);
+	hl_trigger_index_free(r->need_ix);
 	hl_strs_free(r->items, r->nitems);
 	pcre2_code_free(r->match);
 	pcre2_code_free(r->match_plain);
@@ -2245,31 +2246,30 @@ static int sets_meet(const hl_triggers *a, const hl_triggers *b)
 }
 
 /*
- * The need slots of study t (hl_study.need): the start slot of the topic finds where a
- * match may begin, and most of those places ("psilocybin") hold no match; a match of a
- * pattern such as "psilocybin ... escitalopram" also needs the second word. For each word
- * set that the first topic pattern requires, the union of it and one set that each other
- * pattern requires (one that shares a word with it when there is one) is needed by every
- * match of any of them. Those sets that the start slot's own words do not already give
- * become slots of their own, so that the topic regex runs only in a unit that holds one
- * word of each.
+ * Need sets: a regex is tried at each of its start words, and most of those places
+ * ("psilocybin") hold no match; a match of a pattern such as "psilocybin ... escitalopram"
+ * also needs the second word. For each word set that the first of a list's items (the
+ * regexes of a topic, or of a require rule's `when`) requires, the union of it and one set
+ * that each other item requires (one that shares a word with it when there is one) is
+ * needed by every match of any of them. Those sets that the start words of src (the items
+ * joined) do not already give go into out[], at most max of them; the count is returned.
  */
-static void topic_needs(hl_rules *rules, hl_study *t, hl_triggers **slots, size_t *cap, size_t *nslots)
+static size_t need_sets(char *const *items, size_t nitems, const char *src, hl_triggers *out, size_t max)
 {
-	hl_triggers **per = hl_calloc(t->ntopic_items, sizeof *per), starts;
-	size_t *nper = hl_calloc(t->ntopic_items, sizeof *nper), i, k, j, m;
+	hl_triggers **per = hl_calloc(nitems + 1, sizeof *per), starts;
+	size_t *nper = hl_calloc(nitems + 1, sizeof *nper), i, k, j, m, n = 0;
 
-	hl_starts_from_regex(&starts, t->topic_src);
-	for (i = 0; i < t->ntopic_items; i++) {
-		hl_trigger_sets_from_regex(t->topic_items[i], &per[i], &nper[i]);
+	hl_starts_from_regex(&starts, src);
+	for (i = 0; i < nitems; i++) {
+		hl_trigger_sets_from_regex(items[i], &per[i], &nper[i]);
 		if (nper[i] == 0)
 			goto done; /* a pattern without a known set: nothing is needed of all */
 	}
-	for (k = 0; k < nper[0] && t->nneed < sizeof t->need / sizeof t->need[0]; k++) {
-		hl_triggers need;
-		memset(&need, 0, sizeof need);
-		need.known = 1;
-		for (i = 0; i < t->ntopic_items; i++) {
+	for (k = 0; nitems > 0 && k < nper[0] && n < max; k++) {
+		hl_triggers set;
+		memset(&set, 0, sizeof set);
+		set.known = 1;
+		for (i = 0; i < nitems; i++) {
 			const hl_triggers *pick = i == 0 ? &per[0][k] : &per[i][0];
 			for (j = 0; i > 0 && j < nper[i]; j++)
 				if (sets_meet(&per[0][k], &per[i][j])) {
@@ -2277,31 +2277,28 @@ static void topic_needs(hl_rules *rules, hl_study *t, hl_triggers **slots, size_
 					break;
 				}
 			for (j = 0; j < pick->n; j++) {
-				for (m = 0; m < need.n && strcmp(need.words[m], pick->words[j]); m++)
+				for (m = 0; m < set.n && strcmp(set.words[m], pick->words[j]); m++)
 					;
-				if (m == need.n) {
-					need.words = hl_reallocarray(need.words, need.n + 1, sizeof *need.words);
-					need.words[need.n++] = hl_strdup(pick->words[j]);
+				if (m == set.n) {
+					set.words = hl_reallocarray(set.words, set.n + 1, sizeof *set.words);
+					set.words[set.n++] = hl_strdup(pick->words[j]);
 				}
 			}
 		}
 		/* a set the start words already cover (every start word is one of it) adds nothing */
 		for (j = 0; starts.known && j < starts.n; j++) {
-			for (m = 0; m < need.n && strcmp(need.words[m], starts.words[j]); m++)
+			for (m = 0; m < set.n && strcmp(set.words[m], starts.words[j]); m++)
 				;
-			if (m == need.n)
+			if (m == set.n)
 				break;
 		}
-		if (starts.known && j == starts.n) {
-			hl_triggers_release(&need);
-			continue;
-		}
-		HL_GROW(*slots, *cap, *nslots + 1);
-		(*slots)[*nslots] = need;
-		t->need[t->nneed++] = ++*nslots - rules->nslots;
+		if (starts.known && j == starts.n)
+			hl_triggers_release(&set);
+		else
+			out[n++] = set;
 	}
 done:
-	for (i = 0; i < t->ntopic_items; i++) {
+	for (i = 0; i < nitems; i++) {
 		for (k = 0; k < nper[i]; k++)
 			hl_triggers_release(&per[i][k]);
 		free(per[i]);
@@ -2309,6 +2306,45 @@ done:
 	free(per);
 	free(nper);
 	hl_triggers_release(&starts);
+	return n;
+}
+
+/* The need slots of study t (hl_study.need): its topic regex runs only in a unit that
+ * holds a word of each. */
+static void topic_needs(hl_rules *rules, hl_study *t, hl_triggers **slots, size_t *cap, size_t *nslots)
+{
+	hl_triggers sets[sizeof t->need / sizeof t->need[0]];
+	size_t n = need_sets(t->topic_items, t->ntopic_items, t->topic_src, sets, sizeof sets / sizeof sets[0]), k;
+
+	for (k = 0; k < n; k++) {
+		HL_GROW(*slots, *cap, *nslots + 1);
+		(*slots)[*nslots] = sets[k];
+		t->need[t->nneed++] = ++*nslots - rules->nslots;
+	}
+}
+
+/*
+ * The need index of require rule r (hl_rule.need_ix). A claim that `when` finds ("ketamine
+ * ... works") holds a word of each need set as well as its start word; and when no match
+ * can hold some byte (such as the end of a sentence), a match from a start word ends
+ * before the first such byte after it, and each word it holds begins before that too.
+ * Where no word of a needed set does, `when` need not be tried. The sets are an index of
+ * their own, scanned there only: in the main one their words (common ones: "works",
+ * "results") would cost every document's scan, for a test that only a page without the
+ * words `require` asks for needs.
+ */
+static void when_needs(hl_rule *r)
+{
+	hl_triggers sets[64];
+	size_t k;
+
+	if (r->when_src == NULL || !hl_regex_stop_bytes(r->when_src, r->stop))
+		return;
+	r->nneed = need_sets(r->when_split.items, r->when_split.nitems, r->when_src, sets, sizeof sets / sizeof sets[0]);
+	if (r->nneed > 0)
+		r->need_ix = hl_trigger_index_new(sets, r->nneed);
+	for (k = 0; k < r->nneed; k++)
+		hl_triggers_release(&sets[k]);
 }
 
 /* No parts after all: the whole regex runs. */
@@ -2578,6 +2614,8 @@ int hl_rules_compile(hl_rules *rules, FILE *err)
 			if (src != NULL)
 				add_start(rules, &slots, &cap, &nslots, src, !r->case_sensitive,
 					  r->kind == HL_KIND_REQUIRE ? r->when : r->match, &r->start, &r->anchored);
+			if (r->kind == HL_KIND_REQUIRE && r->start)
+				when_needs(r);
 			/* a split regex's whole still runs on link targets (matches_link) */
 			for (k = 0; k < sizeof splits / sizeof splits[0]; k++) {
 				split_compile(rules, r, splits[k], NULL, &slots, &cap, &nslots);

@@ -110,6 +110,11 @@ typedef struct hl_rule {
 	pcre2_code *when;     /* pattern: the scope must match it too; require: what makes it apply */
 	pcre2_code *require;  /* require: what satisfies it */
 	unsigned long min;    /* require: matches of `when` needed */
+	/* require: word sets that every match of `when` holds besides its start word, as an
+	 * index (NULL: none), and the bytes no match holds (see when_needs in rules.c) */
+	hl_trigger_index *need_ix;
+	size_t nneed;
+	uint64_t stop[2];
 	enum hl_citation_check check; /* citation: which built-in check */
 	hl_swap *swaps;
 	size_t nswaps;

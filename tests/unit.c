@@ -578,6 +578,87 @@ static void test_needs_digit(void)
 		      cases[i].re, cases[i].want);
 }
 
+/* The stop bytes of re are exactly those listed in stops (none: 0 returned). */
+static void stops(const char *re, const char *want)
+{
+	uint64_t got[2], w[2] = {0, 0};
+	int rc = hl_regex_stop_bytes(re, got);
+	const char *p;
+
+	for (p = want; *p; p++)
+		w[(unsigned char)*p >> 6] |= 1ULL << ((unsigned char)*p & 63);
+	CHECK(rc == (*want != '\0'), "stop bytes: %s: returned %d", re, rc);
+	CHECK(got[0] == w[0] && got[1] == w[1], "stop bytes: %s: got %016llx %016llx", re,
+	      (unsigned long long)got[1], (unsigned long long)got[0]);
+}
+
+/* The bytes that are not stop bytes of re: all of ASCII but those in not_stops. */
+static void stops_but(const char *re, const char *not_stops)
+{
+	char want[129];
+	size_t n = 0;
+	int c;
+
+	for (c = 1; c < 128; c++)
+		if (strchr(not_stops, c) == NULL)
+			want[n++] = (char)c;
+	want[n] = '\0';
+	{
+		uint64_t got[2];
+		int rc = hl_regex_stop_bytes(re, got);
+		CHECK(rc == 1 && (got[0] & 1), "stop bytes: %s: NUL", re); /* none of these holds a NUL */
+		got[0] &= ~1ULL;
+		{
+			uint64_t w[2] = {0, 0};
+			size_t i;
+			for (i = 0; i < n; i++)
+				w[(unsigned char)want[i] >> 6] |= 1ULL << ((unsigned char)want[i] & 63);
+			CHECK(got[0] == w[0] && got[1] == w[1], "stop bytes: %s: got %016llx %016llx", re,
+			      (unsigned long long)got[1], (unsigned long long)got[0]);
+		}
+	}
+}
+
+static void test_stop_bytes(void)
+{
+	/* the claim of missing-risks: a clause, then a word */
+	stops("a[^.!?\\n]{0,80}b", ".!?\n");
+	stops("\\bkey\\b[^.!?\\n]{0,80}(?=[bw])\\b(?:works?|break\\s+free)\\b", ".!?"); /* \s holds \n */
+	stops("(?<!\\bno\\s)x[^.!?\\n]*", ".!?\n");   /* a lookbehind that must fail reads no byte */
+	stops("x(?![.!?])[^.!?\\n]*", ".!?\n");       /* nor does a negative lookahead */
+	stops("x[^.!?\\n]*(?=[^!?\\n]*\\.)", "!?\n");  /* a positive one holds what it asserts */
+	stops("(?<=\\.)x[^.!?\\n]*", "");              /* a positive lookbehind reads before the match */
+	stops("x[^.!?\\n]*.", "");                     /* . holds anything */
+	stops("x[^.!?\\n]*\\S", "");
+	stops("x[^.!?\\n]*\\p{P}", "");
+	stops("x[^.!?\\n]*[[:punct:]]", "");
+	stops("x[^.!?\\n]*[^a-z]", "");                /* the range of a negated class is kept in */
+	stops("x[^.!?\\n]*[^\\d]", "");
+	stops("x[^.!?\\n]*\\.", "!?\n");
+	stops("x[^.!?\\n]*[.,]", "!?\n");
+	stops("x[^.!?\\n]*[!-.]", "?\n");               /* a range: ! to . */
+	stops("x[^.!?\\n]*\\x2e", "!?\n");              /* \x2e is the dot */
+	stops("x[^.!?\\n]*[\\x{21}]", ".?\n");
+	stops("x[^.!?\\n]*\\r?\\n", ".!?");
+	stops("x[^.!?\\n]*(\\d)\\1", "");               /* a back-reference: not read */
+	stops("x[^.!?\\n]*\\Q.\\E", "");                /* quoting: not read */
+	stops("x[^.!?\\n]*(?:1", "");                   /* unbalanced */
+	/* a letter stands for both of its cases, and a character past ASCII for every letter (the
+	 * Kelvin sign matches k caselessly) */
+	stops("[^x]", "x"); /* caselessly [^x] holds no X either: a superset is told */
+	stops_but("a", "aA");
+	stops_but("(?-i:a)", "aA");
+	stops_but("\\d+", "0123456789");
+	stops_but("\\w", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+	stops_but("\\s", " \t\n\v\f\r");
+	stops_but("\xe2\x84\xaa", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+	stops_but("\\x{212A}", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+	stops_but("[a-c]", "abcABC");
+	stops_but("[\\]\\-]", "]-");
+	stops_but("[]x]", "]xX");
+	stops("[^]", "");                                  /* unclosed */
+}
+
 static void test_start_keys(void)
 {
 	keys("\\bmiracle\\b", "miracle ");                        /* \b ends the token */
@@ -1285,6 +1366,7 @@ int main(void)
 	test_starts();
 	test_start_keys();
 	test_needs_digit();
+	test_stop_bytes();
 	test_exact_index();
 	test_keys_sound();
 	test_lazy_jit();
