@@ -14,6 +14,17 @@ void hl_doc_init(hl_doc *doc, const hl_source *src)
 	 * shorter: room for the source from the start spares a copy at each doubling */
 	hl_buf_grow(&doc->text, src != NULL ? src->len : 0);
 	doc->text.s[0] = '\0';
+	/* and room for the anchors, blocks and sentences of a post of its length (a few per
+	 * line), up to a bound: a small file's arrays are allocated once, not grown from 8
+	 * by doubling; a long one's grow on from there */
+	if (src != NULL) {
+		size_t per = src->len / 64 + 16;
+		if (per > 4096)
+			per = 4096;
+		HL_GROW(doc->anchors, doc->anchors_cap, per);
+		HL_GROW(doc->sentences, doc->sentences_cap, per);
+		HL_GROW(doc->blocks, doc->blocks_cap, per / 2);
+	}
 }
 
 void hl_supp_release(hl_supp *supp)

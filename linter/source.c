@@ -13,10 +13,12 @@
 
 static void index_lines(hl_source *src)
 {
-	size_t cap = 0, i;
+	size_t cap = 0, i, guess = src->len / 32 + 16;
 
+	/* room for the lines of a post of its length, up to a bound: a small file's index is
+	 * allocated once, not grown from 8 by doubling */
+	HL_GROW(src->lines, cap, guess < 4096 ? guess : 4096);
 	src->nlines = 0;
-	HL_GROW(src->lines, cap, 1);
 	src->lines[src->nlines++] = 0;
 	for (i = 0; i < src->len; i++) {
 		const char *nl = memchr(src->data + i, '\n', src->len - i);
