@@ -765,7 +765,7 @@ static void run_job(const ctx *C, hl_checker *ck, profile *P, job *J, FILE *out,
 		return;
 	}
 	dirfd = dir_of(&P->dir, J->path, &name);
-	if (hl_source_read_at(&src, dirfd, name, J->path, err) != 0) {
+	if ((J->listed ? hl_source_read_listed : hl_source_read_at)(&src, dirfd, name, J->path, err) != 0) {
 		J->status = 2;
 		return;
 	}

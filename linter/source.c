@@ -40,15 +40,34 @@ void hl_source_from_mem(hl_source *src, const char *name, const char *data, size
 	index_lines(src);
 }
 
+/* The first read of a listed file asks for one byte less than this. */
+#define LISTED_FIRST 16384
+
+/* One read of fd onto the end of b (which has room): the bytes read, 0 at the end, -1. */
+static ssize_t read_more(int fd, hl_buf *b)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, b->s + b->len, b->cap - b->len - 1);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		b->len += (size_t)n;
+	return n;
+}
+
 /*
  * Read path, or name in directory dirfd (>= 0). With err NULL it is a read ahead: only a
  * regular file of at most max bytes is read, and a failure prints nothing (the file is read
- * again later, which reports it).
+ * again later, which reports it). listed: a walk found it to be a regular file; one that
+ * its first read does not fill the buffer for is not asked its size (see
+ * hl_source_read_listed).
  */
-static int read_file(hl_source *src, int dirfd, const char *name, const char *path, FILE *err, size_t max)
+static int read_file(hl_source *src, int dirfd, const char *name, const char *path, FILE *err, size_t max,
+		     int listed)
 {
 	hl_buf b = HL_BUF_INIT;
-	int stdin_ = strcmp(path, "-") == 0, fd = -1, rc, reg, flags;
+	int stdin_ = strcmp(path, "-") == 0, fd = -1, rc = 0, reg, flags, done = 0;
 	struct stat st;
 	uintmax_t big = 0;
 
@@ -64,24 +83,38 @@ static int read_file(hl_source *src, int dirfd, const char *name, const char *pa
 			fprintf(err, "hypelint: %s: error: cannot open: %s\n", path, strerror(errno));
 		return -1;
 	}
-	reg = !stdin_ && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-	if (err == NULL && !reg)
-		big = 1;
-	else if (reg && (uintmax_t)st.st_size > max)
-		big = (uintmax_t)st.st_size; /* not read at all */
-	else {
-		rc = stdin_ ? hl_read_stream(stdin, &b) : hl_read_fd(fd, &b, reg && st.st_size > 0 ? (size_t)st.st_size : 0);
-		if (rc != 0) {
-			if (err != NULL)
-				fprintf(err, "hypelint: %s: error: cannot read: %s\n", path, strerror(errno));
-			if (!stdin_)
-				close(fd);
-			hl_buf_release(&b);
-			return -1;
-		}
-		if (b.len > max)
-			big = b.len;
+	if (listed && !stdin_) {
+		/* a post fits in the first read, and the next one says it is all; a file that
+		 * fills it is asked its size, as any other, before it is read on */
+		ssize_t n;
+		hl_buf_grow(&b, LISTED_FIRST - 1);
+		b.s[0] = '\0';
+		if ((n = read_more(fd, &b)) < 0 || (b.len < LISTED_FIRST - 1 && (n = read_more(fd, &b)) < 0))
+			rc = -1;
+		done = rc == 0 && n == 0;
 	}
+	reg = !stdin_ && !done && rc == 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	if (rc == 0 && !done) {
+		if (err == NULL && !reg)
+			big = 1;
+		else if (reg && (uintmax_t)st.st_size > max)
+			big = (uintmax_t)st.st_size; /* not read (on) at all */
+		else {
+			/* a regular file's size, less what was read */
+			size_t size = reg && (uintmax_t)st.st_size > b.len ? (size_t)st.st_size - b.len : 0;
+			rc = stdin_ ? hl_read_stream(stdin, &b) : hl_read_fd_max(fd, &b, size, max);
+		}
+	}
+	if (rc != 0) {
+		if (err != NULL)
+			fprintf(err, "hypelint: %s: error: cannot read: %s\n", path, strerror(errno));
+		if (!stdin_)
+			close(fd);
+		hl_buf_release(&b);
+		return -1;
+	}
+	if (!big && b.len > max)
+		big = b.len;
 	if (big) {
 		if (err != NULL)
 			fprintf(err, "hypelint: %s: error: too large to lint (%ju bytes; the limit is %zu MiB)\n",
@@ -102,17 +135,22 @@ static int read_file(hl_source *src, int dirfd, const char *name, const char *pa
 
 int hl_source_read(hl_source *src, const char *path, FILE *err)
 {
-	return read_file(src, -1, path, path, err, HL_SOURCE_MAX);
+	return read_file(src, -1, path, path, err, HL_SOURCE_MAX, 0);
 }
 
 int hl_source_read_at(hl_source *src, int dirfd, const char *name, const char *path, FILE *err)
 {
-	return read_file(src, dirfd, name, path, err, HL_SOURCE_MAX);
+	return read_file(src, dirfd, name, path, err, HL_SOURCE_MAX, 0);
+}
+
+int hl_source_read_listed(hl_source *src, int dirfd, const char *name, const char *path, FILE *err)
+{
+	return read_file(src, dirfd, name, path, err, HL_SOURCE_MAX, 1);
 }
 
 int hl_source_read_ahead(hl_source *src, int dirfd, const char *name, const char *path, size_t max)
 {
-	return read_file(src, dirfd, name, path, NULL, max < HL_SOURCE_MAX ? max : HL_SOURCE_MAX);
+	return read_file(src, dirfd, name, path, NULL, max < HL_SOURCE_MAX ? max : HL_SOURCE_MAX, 0);
 }
 
 /* The line (1-based) of off, given that line lo + 1 begins at or before it and line

@@ -366,6 +366,11 @@ size_t hl_edit_distance(const char *a, const char *b)
 
 int hl_read_fd(int fd, hl_buf *out, size_t size)
 {
+	return hl_read_fd_max(fd, out, size, SIZE_MAX);
+}
+
+int hl_read_fd_max(int fd, hl_buf *out, size_t size, size_t max)
+{
 	size_t len0 = out->len;
 
 	if (size > 0)
@@ -387,6 +392,8 @@ int hl_read_fd(int fd, hl_buf *out, size_t size)
 		/* a regular file holds the size fstat gave, and a read that asked for more
 		 * stopped there: it met the end, and one more read would only say so */
 		if (size > 0 && out->len - len0 == size && (size_t)n < ask)
+			break;
+		if (out->len > max)
 			break;
 	}
 	if (out->s == NULL)

@@ -105,6 +105,8 @@ void hl_path_join(hl_buf *b, const char *dir, const char *name);
  * is a regular file's size from fstat (0: unknown): the buffer gets room for one byte
  * more, and a read that returns less than it asked for after size bytes ends it. */
 int hl_read_fd(int fd, hl_buf *out, size_t size);
+/* The same, but it stops once out holds more than max bytes (the caller can tell it did). */
+int hl_read_fd_max(int fd, hl_buf *out, size_t size, size_t max);
 /* Read a whole stream that nothing has been read from yet; as hl_read_fd. */
 int hl_read_stream(FILE *fp, hl_buf *out);
 

@@ -1181,6 +1181,58 @@ static void test_read_at(void)
 	rmdir(dir);
 }
 
+/* A file a walk listed is read whole without its size asked first, whatever its length
+ * against the first read's; one over the limit is refused with its size, unread. */
+static void test_read_listed(void)
+{
+	char dir[] = "/tmp/hl-unit-XXXXXX", file[64], *msg = NULL, *data;
+	size_t sizes[] = {0, 15, 16382, 16383, 16384, 54098}, i, k, msglen = 0;
+	hl_source src;
+	FILE *f, *err;
+	int dfd;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0, "a temporary directory");
+		return;
+	}
+	data = hl_malloc(54098);
+	for (k = 0; k < 54098; k++)
+		data[k] = (char)(k % 61 == 60 ? '\n' : 'a' + k % 26);
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	CHECK(dfd >= 0, "the directory opens");
+	snprintf(file, sizeof file, "%s/post.txt", dir);
+	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		if ((f = fopen(file, "w")) == NULL || fwrite(data, 1, sizes[i], f) != sizes[i] || fclose(f) != 0) {
+			CHECK(0, "a temporary file");
+			break;
+		}
+		CHECK(hl_source_read_listed(&src, dfd, "post.txt", "posts/post.txt", stderr) == 0 && src.len == sizes[i] &&
+			      !memcmp(src.data, data, sizes[i]) && src.data[sizes[i]] == '\0' &&
+			      !strcmp(src.name, "posts/post.txt"),
+		      "a listed file of %zu bytes is read whole", sizes[i]);
+		hl_source_release(&src);
+	}
+	/* over HL_SOURCE_MAX, sparse */
+	if (truncate(file, (off_t)HL_SOURCE_MAX + 4096) != 0)
+		CHECK(0, "a sparse file");
+	err = open_memstream(&msg, &msglen);
+	CHECK(err != NULL && hl_source_read_listed(&src, dfd, "post.txt", "posts/post.txt", err) == -1,
+	      "a listed file over the limit is an error");
+	if (err != NULL)
+		fclose(err);
+	{
+		char want[160];
+		snprintf(want, sizeof want, "hypelint: posts/post.txt: error: too large to lint (%zu bytes; ",
+			 HL_SOURCE_MAX + 4096);
+		CHECK(msg != NULL && strstr(msg, want) == msg, "the error gives its size: %s", msg ? msg : "");
+	}
+	free(msg);
+	free(data);
+	close(dfd);
+	unlink(file);
+	rmdir(dir);
+}
+
 /* A quote keeps printable bytes and those past ASCII, turns tab, CR and LF into spaces
  * and writes other control characters as \xNN, wherever they fall in it. */
 static void test_quoted(void)
@@ -1347,6 +1399,7 @@ int main(void)
 {
 	test_read_fd();
 	test_read_at();
+	test_read_listed();
 	test_dir_order();
 	test_quoted();
 	test_journal_regex();
