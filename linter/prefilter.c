@@ -214,6 +214,10 @@ static int open_group(parser *P)
 	int look = 0;
 
 	P->i++;
+	if (s[P->i] == '*') { /* a verb or an assertion by name, "(*plb:" or "(*atomic:": not read */
+		P->bad = 1;
+		return -1;
+	}
 	if (s[P->i] == '?') {
 		P->i++;
 		if (s[P->i] == ':' || s[P->i] == '|' || s[P->i] == '>')
@@ -767,14 +771,9 @@ static kseq kparse_seq(parser *P)
 		unsigned char ch = (unsigned char)s[P->i];
 
 		if (ch == '(') {
-			int look;
-			if (s[P->i + 1] == '*') { /* a verb such as (*UCP): not read */
-				P->bad = 1;
-				break;
-			}
-			look = open_group(P);
+			int look = open_group(P);
 			if (look < 0)
-				continue; /* an option setting, or P->bad */
+				continue; /* an option setting, or P->bad (a verb such as (*UCP)) */
 			g = kparse_alt(P);
 			if (s[P->i] != ')') {
 				P->bad = 1;

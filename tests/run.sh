@@ -148,6 +148,20 @@ if want before; then
 	else ok; fi
 fi
 
+# PCRE2's assertions and verbs by name ("(*plb:", "(*atomic:") are not read by the trigger
+# analysis: the rules of tests/cli/verbs.yml find what a full scan finds, one a line
+if want verbs; then
+	vargs="--color=never --no-excerpt --no-default-rules --rules tests/cli/verbs.yml tests/cli/verbs.txt"
+	$HL $vargs >"$out/verbs-fast.txt" 2>&1
+	HYPELINT_PREFILTER=0 $HL $vargs >"$out/verbs-full.txt" 2>&1
+	got=$(grep -o '\[[a-z-]*\]$' "$out/verbs-fast.txt" | tr '\n' ' ')
+	if ! cmp -s "$out/verbs-fast.txt" "$out/verbs-full.txt"; then
+		bad "verbs: fast path and full scan differ" "$(diff "$out/verbs-full.txt" "$out/verbs-fast.txt" | head -20)"
+	elif [ "$got" != "[works-before] [works-after] [claims-counted] " ]; then
+		bad "verbs: expected one finding of each rule" "$(cat "$out/verbs-fast.txt")"
+	else ok; fi
+fi
+
 # the regexes give the same findings through PCRE2's JIT fast path and its interpreter: as
 # usual (a regex runs on the interpreter until it has been matched a few times, and a
 # rule's whole pattern until one of its partial regexes has been wanted a few times), with

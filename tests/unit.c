@@ -465,6 +465,12 @@ static void test_triggers(void)
 	/* an optional assertion asserts nothing: "xfoo" matches */
 	trig("\\bx\\b?foo", "x");
 	trig("\\bis(?=\\s+conducted)?", "is");
+	/* verbs and assertions by name are not read: "(*plb:" looks behind, "(*pla:" ahead */
+	trig("(*positive_lookbehind:\\bworks\\s)\\bketamine\\b", "");
+	trig("(*plb:\\bworks\\s)\\bketamine\\b", "");
+	trig("\\bketamine(*pla:\\s+works)", "");
+	trig("(*UCP)\\bmiracle\\b", "");
+	trig("\\b(*atomic:miracle|wonder)\\b", "");
 }
 
 /* Every word set a regex requires, each as its words joined by commas, the sets by " & ". */
@@ -495,6 +501,7 @@ static void test_trigger_sets(void)
 	sets("\\bpsilocybin\\b[^.;]{0,80}\\b(?:escitalopram|Lexapro)\\b", "psilocybin & escitalopram,lexapro");
 	sets("\\bCOMP360\\b", "comp360");
 	sets("\\b\\d+\\s?%\\s+of", "# & of");
+	sets("(*plb:\\bworks\\s)\\bketamine\\b", "");           /* an assertion by name: not read */
 	sets("\\bfoo(?=\\s+bar)", "bar & foo");
 	/* a set inside a group holds only where the group must match: not the whole pattern's */
 	sets("\\ba\\s+(?:\\bb\\s+\\bc|\\bd)", "a & b,d");
@@ -568,6 +575,7 @@ static void test_needs_digit(void)
 		{"(\\d)\\1", 0},                /* a back-reference: not read */
 		{"\\Q1\\E", 0},                 /* quoting: not read */
 		{"(?:1", 0},                     /* unbalanced */
+		{"(*atomic:1)", 0},              /* a verb or an assertion by name: not read */
 		{"1)", 0},
 		{"", 0},
 	};
@@ -657,6 +665,8 @@ static void test_stop_bytes(void)
 	stops_but("[\\]\\-]", "]-");
 	stops_but("[]x]", "]xX");
 	stops("[^]", "");                                  /* unclosed */
+	stops("(*plb:\\.)x[^.!?\\n]*", "");                /* an assertion by name: not read */
+	stops("x[^.!?\\n]*(*nla:\\.)", "");
 }
 
 static void test_start_keys(void)
@@ -667,6 +677,7 @@ static void test_start_keys(void)
 	keys("\\b(?:a|one)\\s+(?:new\\s+)?stud(?:y|ies)", "a new|a studies|a study|one new|one studies|one study");
 	keys("\\b(?:a|the)?\\s*cure", "");                        /* may begin with a space */
 	keys("miracle", "");                                      /* may begin inside a token */
+	keys("(*plb:\\bworks\\s)\\bketamine\\b", "");            /* an assertion by name: not read */
 	keys("\\b\\d+\\s?%", "#");
 	keys("\\bcovid[-\\s]19\\b", "covid 19");                  /* a class of symbols separates */
 	keys("\\bfoo[a-z]+\\s+bar", "foo");                       /* a class of letters: the token goes on */
