@@ -250,6 +250,10 @@ typedef struct doc_work {
 	size_t *held;                       /* per start slot */
 	uint64_t *na;                       /* per 64-byte block of text (hl_mark_non_ascii) */
 	size_t na_cap;
+	/* which code points of the Basic Multilingual Plane PCRE2 has been asked about (and
+	 * their answers) by wide_digit, and its regex */
+	uint64_t *nd_known, *nd_is;
+	pcre2_code *nd_re;
 } doc_work;
 
 static doc_work *new_work(const hl_rules *rules, size_t nw)
@@ -281,6 +285,9 @@ static void work_free(void *p, const hl_rules *rules)
 	free(W->chit);
 	free(W->gave_up);
 	free(W->na);
+	free(W->nd_known);
+	free(W->nd_is);
+	pcre2_code_free(W->nd_re);
 	free(W);
 }
 
@@ -1173,18 +1180,67 @@ static size_t chunk_end(const hl_checker *ck, const hl_doc *doc, size_t b0)
 	return b1;
 }
 
-/* Does b hold the n bytes of seq (n >= 2)? Searched for by its second byte, which is rarer
- * in text than its first. */
-static int has_seq(const hl_buf *b, const char *seq, size_t n)
+/* Is code point c a decimal digit to PCRE2 (\d under PCRE2_UCP)? PCRE2 is asked, by a
+ * regex of its own, once for each code point of the Basic Multilingual Plane (the answers
+ * kept in W), and each time for one past it. */
+static int wide_digit(hl_checker *ck, doc_work *W, unsigned long c)
 {
-	const char *p = b->s, *e = b->s + b->len;
+	unsigned char u[4];
+	size_t n;
+	int is;
 
-	while (p < e && (p = memchr(p, seq[1], (size_t)(e - p))) != NULL) {
-		if (p > b->s && (size_t)(e - p) >= n - 1 && memcmp(p - 1, seq, n) == 0)
-			return 1;
-		p++;
+	if (c < 0x10000 && W->nd_known != NULL && (W->nd_known[c >> 6] >> (c & 63) & 1))
+		return W->nd_is[c >> 6] >> (c & 63) & 1;
+	if (W->nd_re == NULL) {
+		int ec;
+		PCRE2_SIZE off;
+		if ((W->nd_re = pcre2_compile((PCRE2_SPTR) "\\d", PCRE2_ZERO_TERMINATED,
+					      PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED, &ec, &off, NULL)) == NULL)
+			hl_oom(); /* a fixed pattern: only memory can fail it */
+		W->nd_known = hl_calloc(0x10000 / 64, sizeof *W->nd_known);
+		W->nd_is = hl_calloc(0x10000 / 64, sizeof *W->nd_is);
 	}
-	return 0;
+	if (c < 0x80)
+		n = (u[0] = (unsigned char)c, 1);
+	else if (c < 0x800)
+		n = (u[0] = (unsigned char)(0xC0 | c >> 6), u[1] = (unsigned char)(0x80 | (c & 0x3F)), 2);
+	else if (c < 0x10000)
+		n = (u[0] = (unsigned char)(0xE0 | c >> 12), u[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F)),
+		     u[2] = (unsigned char)(0x80 | (c & 0x3F)), 3);
+	else
+		n = (u[0] = (unsigned char)(0xF0 | c >> 18), u[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F)),
+		     u[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F)), u[3] = (unsigned char)(0x80 | (c & 0x3F)), 4);
+	is = pcre2_match(W->nd_re, u, n, 0, 0, ck->md, NULL) > 0;
+	if (c < 0x10000) {
+		W->nd_known[c >> 6] |= 1ULL << (c & 63);
+		if (is)
+			W->nd_is[c >> 6] |= 1ULL << (c & 63);
+	}
+	return is;
+}
+
+/*
+ * Does the text hold a character that a caseless regex under PCRE2_UCP matches where the
+ * token scan sees no letter or digit? The Kelvin sign matches k and the long s matches s,
+ * and \d matches the decimal digits of every script, where "#" stands for a token that
+ * begins with an ASCII digit; the scan reads all three as separators. Such a text is
+ * checked in full.
+ */
+static int scan_unsafe(hl_checker *ck, doc_work *W, const hl_buf *text)
+{
+	const unsigned char *t = (const unsigned char *)text->s;
+	size_t i = 0, n = text->len, l;
+
+	for (;;) {
+		unsigned long c;
+		i += hl_ascii_span(text->s + i, n - i);
+		if (i >= n)
+			return 0;
+		c = hl_utf8_cp(t + i, &l);
+		if (c == 0x212A || c == 0x17F || wide_digit(ck, W, c))
+			return 1;
+		i += l ? l : 1;
+	}
 }
 
 /*
@@ -1214,9 +1270,7 @@ void hl_check_doc(hl_checker *ck, const hl_doc *doc, const hl_rule *only, hl_fin
 	const pcre2_code *re;
 	int whole_done = 0, rises = 1;
 	const hl_trigger_index *ix = rules->triggers; /* what the chunks are scanned for */
-	/* Under caseless matching the Kelvin sign matches k and the long s matches s, but the
-	 * token scan reads them as separators: a text that holds either is checked in full */
-	int pf = ck->prefilter && !has_seq(&doc->text, "\xE2\x84\xAA", 3) && !has_seq(&doc->text, "\xC5\xBF", 2);
+	int pf = ck->prefilter && !scan_unsafe(ck, W, &doc->text);
 
 	memset(&R, 0, sizeof R);
 	memset(&S, 0, sizeof S);

@@ -292,6 +292,34 @@ size_t hl_utf8_count(const char *s, size_t n)
 	return count;
 }
 
+size_t hl_ascii_span(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+#if HL_SSE2
+	if (hl_simd) { /* a byte from 0x80 sets its bit in the mask */
+		for (; n - i >= 64; i += 64) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(p + i)), b = _mm_loadu_si128((const __m128i *)(p + i + 16));
+			__m128i c = _mm_loadu_si128((const __m128i *)(p + i + 32)), d = _mm_loadu_si128((const __m128i *)(p + i + 48));
+			if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))) != 0)
+				break;
+		}
+		for (; n - i >= 16; i += 16) {
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(p + i)));
+			if (m != 0)
+				return i + (size_t)__builtin_ctz(m);
+		}
+	}
+#endif
+	if (hl_simd)
+		while (n - i >= 8 && (load8(p + i) & HIGHS) == 0)
+			i += 8;
+	while (i < n && p[i] < 0x80)
+		i++;
+	return i;
+}
+
 int hl_all_ascii(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;

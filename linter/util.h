@@ -83,6 +83,8 @@ extern int hl_simd;
 
 /* Is s[0, n) all ASCII (no byte of 0x80 or more)? */
 int hl_all_ascii(const char *s, size_t n);
+/* The number of ASCII bytes (below 0x80) that s[0, n) begins with. */
+size_t hl_ascii_span(const char *s, size_t n);
 /* Does s[0, n) hold an ASCII digit? */
 int hl_has_digit(const char *s, size_t n);
 
