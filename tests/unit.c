@@ -1244,6 +1244,269 @@ static void test_read_listed(void)
 	rmdir(dir);
 }
 
+/* ---- the shortcuts against a full scan, on random rules and texts ---- */
+
+typedef struct rnd {
+	uint64_t s;
+} rnd;
+
+static uint64_t rnd_next(rnd *r)
+{
+	r->s ^= r->s << 13;
+	r->s ^= r->s >> 7;
+	r->s ^= r->s << 17;
+	return r->s;
+}
+
+static size_t rnd_below(rnd *r, size_t n)
+{
+	return (size_t)(rnd_next(r) % n);
+}
+
+static int rnd_chance(rnd *r, unsigned percent)
+{
+	return rnd_below(r, 100) < percent;
+}
+
+/* Words of the texts and the patterns alike: rule words, digits, and words that a caseless
+ * regex reads otherwise than the token scan (the Kelvin sign, the long s, Arabic-Indic
+ * digits, a letter past ASCII, a curly apostrophe). */
+static const char *const rw_words[] = {
+	"ketamine", "works", "safe", "risk", "study", "the", "a", "one", "cure", "miracle", "new", "trial",
+	"psilocybin", "heals", "10", "2020", "doi", "journal", "of", "not", "no", "side", "effects", "100",
+	"percent", "x", "ab", "caf\xc3\xa9", "\xe2\x84\xaa" "etamine", "\xd9\xa3\xd9\xa0", "ri\xc5\xbfk", "works\xe2\x80\x99",
+};
+#define RW_NWORDS (sizeof rw_words / sizeof rw_words[0])
+
+static void rw_word(rnd *r, hl_buf *b)
+{
+	const char *w = rw_words[rnd_below(r, RW_NWORDS)];
+	size_t len = strlen(w), n = len;
+
+	if (rnd_chance(r, 25)) /* a prefix of it, not ending inside a character */
+		for (n = 1 + rnd_below(r, len); n < len && ((unsigned char)w[n] & 0xC0) == 0x80; n--)
+			;
+	hl_buf_add(b, w, n);
+}
+
+static void rw_seq(rnd *r, hl_buf *b, int depth);
+
+static void rw_atom(rnd *r, hl_buf *b, int depth)
+{
+	static const char *const pieces[] = {
+		"\\s+", "\\s*", "\\s", "[^.!?\\n]{0,12}", ".{0,10}", "\\W+", "[-\\s]", "\\d+", "\\d{4}", "[a-z]+",
+		"\\w+", "[^.]*?", "[.,;]", "\\.", "[\\[(]", "\\S+", "\\b", "\\b", "$", "\\K", "(?i)", "[0-9]",
+		"\\b\\d+", "\\b\\d+\\s?%",
+	};
+	static const char *const looks[] = {"(?=", "(?!", "(?<!", "(?<=", "(*pla:", "(*plb:", "(*atomic:", "(?>", "(?-i:"};
+	static const char *const quants[] = {"", "", "?", "*", "+", "{0,2}", "{1,2}"};
+	size_t k = rnd_below(r, 100), i, n;
+
+	if (depth > 2 || k < 40)
+		rw_word(r, b);
+	else if (k < 65)
+		hl_buf_adds(b, pieces[rnd_below(r, sizeof pieces / sizeof pieces[0])]);
+	else if (k < 85) {
+		hl_buf_adds(b, "(?:");
+		for (i = 0, n = 1 + rnd_below(r, 3); i < n; i++) {
+			if (i)
+				hl_buf_addc(b, '|');
+			rw_seq(r, b, depth + 1);
+		}
+		hl_buf_addc(b, ')');
+		hl_buf_adds(b, quants[rnd_below(r, sizeof quants / sizeof quants[0])]);
+	} else {
+		const char *look = looks[rnd_below(r, sizeof looks / sizeof looks[0])];
+		hl_buf_adds(b, look);
+		if (rnd_chance(r, 30))
+			hl_buf_adds(b, "\\s");
+		if (look[2] == '<' || !strcmp(look, "(*plb:")) /* a lookbehind: of a fixed length */
+			rw_word(r, b);
+		else
+			rw_seq(r, b, depth + 1);
+		hl_buf_addc(b, ')');
+	}
+}
+
+static void rw_seq(rnd *r, hl_buf *b, int depth)
+{
+	size_t i, n = 1 + rnd_below(r, 4);
+
+	for (i = 0; i < n; i++)
+		rw_atom(r, b, depth);
+}
+
+/* A random regex as a single-quoted YAML scalar. */
+static void rw_regex(rnd *r, hl_buf *y)
+{
+	hl_buf re = HL_BUF_INIT;
+	size_t i;
+
+	if (rnd_chance(r, 60))
+		hl_buf_adds(&re, "\\b");
+	rw_seq(r, &re, 0);
+	hl_buf_addc(y, '\'');
+	for (i = 0; i < re.len; i++) {
+		if (re.s[i] == '\'')
+			hl_buf_addc(y, '\'');
+		hl_buf_addc(y, re.s[i]);
+	}
+	hl_buf_addc(y, '\'');
+	hl_buf_release(&re);
+}
+
+static void rw_list(rnd *r, hl_buf *y, const char *key, size_t n)
+{
+	size_t i;
+
+	hl_buf_addf(y, "    %s: [", key);
+	for (i = 0; i < n; i++) {
+		if (i)
+			hl_buf_adds(y, ", ");
+		rw_regex(r, y);
+	}
+	hl_buf_adds(y, "]\n");
+}
+
+static void rw_pack(rnd *r, hl_buf *y)
+{
+	static const char *const scopes[] = {"sentence", "paragraph", "document"};
+	static const char *const swaps[] = {"works", "safe and effective", "no side effects", "the cure", "x", "ab"};
+	size_t i, k, n = 1 + rnd_below(r, 4);
+
+	hl_buf_adds(y, "pack: random\nrules:\n");
+	for (i = 0; i < n; i++) {
+		size_t kind = rnd_below(r, 4); /* pattern twice, require, swap */
+		hl_buf_addf(y, "  - id: r%zu\n    kind: %s\n    severity: warning\n    scope: %s\n"
+			       "    message: 'm {match}'\n    why: w\n",
+			    i, kind == 2 ? "require" : kind == 3 ? "swap" : "pattern",
+			    kind == 2 ? "document" : scopes[rnd_below(r, 3)]);
+		if (kind == 2) {
+			rw_list(r, y, "when", 1 + rnd_below(r, 2));
+			hl_buf_addf(y, "    min: %zu\n", 1 + rnd_below(r, 3));
+			rw_list(r, y, "require", 1);
+			continue;
+		}
+		if (kind == 3) {
+			hl_buf_adds(y, "    swaps:\n");
+			for (k = 0; k < 1 + rnd_below(r, 3); k++)
+				hl_buf_addf(y, "      %s%s%s: s%zu\n", swaps[rnd_below(r, 6)], k ? " " : "",
+					    k ? rw_words[rnd_below(r, 20)] : "", k);
+		} else
+			rw_list(r, y, "patterns", 1 + rnd_below(r, 3));
+		if (rnd_chance(r, 30))
+			rw_list(r, y, "unless", 1);
+		if (kind != 3 && rnd_chance(r, 20))
+			rw_list(r, y, "unless-before", 1);
+		if (kind != 3 && rnd_chance(r, 20))
+			rw_list(r, y, "when", 1);
+	}
+}
+
+static void rw_text(rnd *r, hl_buf *t, enum hl_format fmt)
+{
+	static const char *const seps[] = {
+		" ", " ", " ", ", ", ". ", "! ", "? ", "\n", "\n\n", "; ", " (", ") ", " [", "] ", "-", "'",
+		"\xc2\xa0", " \xe2\x80\xa6 ", "\xe3\x80\x82", ":", " \xe2\x80\x93 ",
+	};
+	size_t i, n = 5 + rnd_below(r, 80), rep = rnd_chance(r, 30) ? 2 + rnd_below(r, 15) : 1, len;
+
+	if (fmt == HL_FMT_HTML)
+		hl_buf_adds(t, "<p>");
+	for (i = 0; i < n; i++) {
+		const char *sep = seps[rnd_below(r, sizeof seps / sizeof seps[0])];
+		size_t at = t->len;
+		rw_word(r, t);
+		if (rnd_chance(r, 10) && t->s[at] >= 'a' && t->s[at] <= 'z')
+			t->s[at] = (char)toupper((unsigned char)t->s[at]);
+		hl_buf_adds(t, fmt == HL_FMT_HTML && !strcmp(sep, "\n\n") ? "</p><p>" : sep);
+	}
+	for (len = t->len, i = 1; i < rep; i++)
+		hl_buf_add(t, t->s, len);
+	if (fmt == HL_FMT_HTML)
+		hl_buf_adds(t, "</p>");
+}
+
+/* The findings of doc with the shortcuts (prefilter) or without them, as text. */
+static void rw_lint(hl_checker *ck, const hl_doc *doc, hl_buf *out)
+{
+	hl_findings f;
+	size_t i;
+
+	memset(&f, 0, sizeof f);
+	hl_check_doc(ck, doc, NULL, hl_findings_collect, &f);
+	out->len = 0;
+	hl_buf_adds(out, "");
+	for (i = 0; i < f.n; i++)
+		hl_buf_addf(out, "%zu-%zu %s %s\n", f.v[i].start, f.v[i].end, f.v[i].rule_id,
+			    f.v[i].message ? f.v[i].message : "");
+	hl_findings_release(&f);
+}
+
+/*
+ * The trigger words, the start words and the other shortcuts never lose a finding: random
+ * rule packs (patterns, swaps and require rules, with unless, unless-before and when; the
+ * regexes built from words, classes, groups, lookarounds and PCRE2's assertions by name)
+ * over random texts, plain, Markdown and HTML, some checked a small chunk at a time, give
+ * what a full scan gives. A case where a pattern hits PCRE2's match limit is passed over:
+ * how far a runaway pattern gets depends on the text it runs on. Failures print the seed.
+ */
+static void test_shortcuts_random(void)
+{
+	static const enum hl_format fmts[] = {HL_FMT_TEXT, HL_FMT_TEXT, HL_FMT_MARKDOWN, HL_FMT_HTML};
+	static const size_t chunks[] = {0, 0, 64, 300, 2000};
+	FILE *sink = fopen("/dev/null", "w");
+	size_t seed, compared = 0, cases = 4000;
+
+	for (seed = 1; seed <= cases && sink != NULL; seed++) {
+		rnd r = {seed * UINT64_C(0x9E3779B97F4A7C15) + 1};
+		hl_buf y = HL_BUF_INIT, t = HL_BUF_INIT, fast = HL_BUF_INIT, full = HL_BUF_INIT;
+		enum hl_format fmt;
+		size_t chunk;
+		hl_rules rules;
+		int k;
+		for (k = 0; k < 4; k++)
+			rnd_next(&r);
+		fmt = fmts[rnd_below(&r, 4)];
+		chunk = chunks[rnd_below(&r, 5)];
+		rw_pack(&r, &y);
+		rw_text(&r, &t, fmt);
+		hl_rules_init(&rules);
+		if (hl_rules_add_mem(&rules, "random.yml", y.s, y.len, sink) == 0 && hl_rules_compile(&rules, sink) == 0) {
+			hl_checker a, b;
+			hl_source src;
+			hl_doc doc;
+			hl_source_from_mem(&src, "random", t.s, t.len);
+			hl_doc_init(&doc, &src);
+			hl_extract(&doc, fmt);
+			hl_checker_init(&a, &rules, 100000, 0);
+			hl_checker_init(&b, &rules, 100000, 0);
+			b.prefilter = 0;
+			if (chunk)
+				a.chunk_bytes = b.chunk_bytes = chunk;
+			rw_lint(&a, &doc, &fast);
+			rw_lint(&b, &doc, &full);
+			if (strstr(fast.s, "match-limit") == NULL && strstr(full.s, "match-limit") == NULL) {
+				compared++;
+				CHECK(!strcmp(fast.s, full.s), "shortcuts against a full scan, seed %zu:\n%s\n---\n%s\n--- fast:\n%s--- full:\n%s",
+				      seed, y.s, t.s, fast.s, full.s);
+			}
+			hl_checker_release(&a);
+			hl_checker_release(&b);
+			hl_doc_release(&doc);
+			hl_source_release(&src);
+		}
+		hl_rules_release(&rules);
+		hl_buf_release(&y);
+		hl_buf_release(&t);
+		hl_buf_release(&fast);
+		hl_buf_release(&full);
+	}
+	CHECK(compared > cases * 8 / 10, "shortcuts against a full scan: only %zu of %zu cases compared", compared, cases);
+	if (sink != NULL)
+		fclose(sink);
+}
+
 /* A quote keeps printable bytes and those past ASCII, turns tab, CR and LF into spaces
  * and writes other control characters as \xNN, wherever they fall in it. */
 static void test_quoted(void)
@@ -1411,6 +1674,7 @@ int main(void)
 	test_read_fd();
 	test_read_at();
 	test_read_listed();
+	test_shortcuts_random();
 	test_dir_order();
 	test_quoted();
 	test_journal_regex();
