@@ -203,6 +203,23 @@ static void braced(parser *P)
 		P->i = (size_t)(end - P->s) + 1;
 }
 
+/* The code point of the escape \xhh or \x{hhhh} whose hex digits (or brace) are at P. */
+static unsigned long hex_escape(parser *P)
+{
+	const char *s = P->s;
+	unsigned long cp = 0;
+	size_t k;
+
+	if (s[P->i] == '{') {
+		cp = strtoul(s + P->i + 1, NULL, 16);
+		braced(P);
+	} else
+		for (k = 0; k < 2 && isxdigit((unsigned char)s[P->i]); k++, P->i++)
+			cp = cp * 16 + (unsigned long)(isdigit((unsigned char)s[P->i])
+				? s[P->i] - '0' : tolower((unsigned char)s[P->i]) - 'a' + 10);
+	return cp;
+}
+
 /*
  * Read the opening of a group at "(": 0 for a group that matches text, 1 for a
  * lookahead or lookbehind, 2 for a negative one, -1 for an option setting such as
@@ -281,15 +298,7 @@ static enum atom atom(parser *P, char *c, res *group, int ws)
 			return A_CLASS;
 		case 'x': {
 			/* \xhh or \x{hhhh}: an ASCII letter or digit is a literal, anything else a separator */
-			unsigned long cp = 0;
-			size_t k;
-			if (s[P->i] == '{') {
-				cp = strtoul(s + P->i + 1, NULL, 16);
-				braced(P);
-			} else
-				for (k = 0; k < 2 && isxdigit((unsigned char)s[P->i]); k++, P->i++)
-					cp = cp * 16 + (unsigned long)(isdigit((unsigned char)s[P->i])
-						? s[P->i] - '0' : tolower((unsigned char)s[P->i]) - 'a' + 10);
+			unsigned long cp = hex_escape(P);
 			if (cp < 0x80 && isalnum((int)cp)) {
 				*c = (char)cp;
 				return A_LIT;
@@ -1250,15 +1259,7 @@ static int stop_escape(parser *P, aset *a, int in_class, long *cp)
 		as_all(a);
 		return 1;
 	case 'x': {
-		unsigned long v = 0;
-		size_t k;
-		if (s[P->i] == '{') {
-			v = strtoul(s + P->i + 1, NULL, 16);
-			braced(P);
-		} else
-			for (k = 0; k < 2 && isxdigit((unsigned char)s[P->i]); k++, P->i++)
-				v = v * 16 + (unsigned long)(isdigit((unsigned char)s[P->i])
-					? s[P->i] - '0' : tolower((unsigned char)s[P->i]) - 'a' + 10);
+		unsigned long v = hex_escape(P);
 		*cp = (long)(v < 0x110000 ? v : 0x110000);
 		if (v < 128)
 			as_char(a, (unsigned)v);
@@ -1292,6 +1293,22 @@ static int stop_escape(parser *P, aset *a, int in_class, long *cp)
 	return 0;
 }
 
+/* One character of a class at P, plain or escaped, into a: 1, with its code point in *cp
+ * (-1 for an escape that stands for a set, such as \d); 0 when it cannot be read. */
+static int class_char(parser *P, aset *a, long *cp)
+{
+	if (P->s[P->i] == '\\') {
+		P->i++;
+		return stop_escape(P, a, 1, cp) > 0;
+	}
+	*cp = (unsigned char)P->s[P->i++];
+	if (*cp >= 0x80)
+		as_wide(a);
+	else
+		as_char(a, (unsigned)*cp);
+	return 1;
+}
+
 /* The class at s[P->i] ("["): a superset of the ASCII bytes it matches, into a. Only the
  * plain characters of a negated class are taken out; its ranges and escapes are not, which
  * leaves more in (a superset still). */
@@ -1320,28 +1337,12 @@ static void stop_class(parser *P, aset *a)
 			as_all(&in);
 			continue;
 		}
-		if (s[P->i] == '\\') {
-			P->i++;
-			if (stop_escape(P, &one, 1, &lo) <= 0)
-				return;
-		} else {
-			lo = (unsigned char)s[P->i++];
-			if (lo >= 0x80)
-				as_wide(&one);
-			else
-				as_char(&one, (unsigned)lo);
-		}
+		if (!class_char(P, &one, &lo))
+			return;
 		if (lo >= 0 && s[P->i] == '-' && s[P->i + 1] != ']' && s[P->i + 1] != '\0') { /* a range */
 			P->i++;
-			if (s[P->i] == '\\') {
-				P->i++;
-				if (stop_escape(P, &one, 1, &hi) <= 0)
-					return;
-			} else {
-				hi = (unsigned char)s[P->i++];
-				if (hi >= 0x80)
-					as_wide(&one);
-			}
+			if (!class_char(P, &one, &hi))
+				return;
 			if (hi < 0) { /* [a-\d]: the '-' is itself a member */
 				as_add(&one, '-');
 				hi = lo;

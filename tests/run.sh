@@ -133,19 +133,28 @@ if want prefilter; then
 	else bad "prefilter: fast path and full scan differ" "$(diff "$out/full.txt" "$out/fast.txt" | head -20)"; fi
 fi
 
+# fast_full NAME PATTERN WANT ARGS...: lint ARGS (a rule pack of tests/cli and its files)
+# with the shortcuts and with a full scan; the two outputs must be the same, and what
+# PATTERN greps from them, joined by spaces, must be WANT.
+fast_full() {
+	local name=$1 pattern=$2 want=$3 got
+	shift 3
+	$HL --color=never --no-excerpt --no-default-rules "$@" >"$out/$name-fast.txt" 2>&1
+	HYPELINT_PREFILTER=0 $HL --color=never --no-excerpt --no-default-rules "$@" >"$out/$name-full.txt" 2>&1
+	got=$(grep -o "$pattern" "$out/$name-fast.txt" | tr '\n' ' ')
+	if ! cmp -s "$out/$name-fast.txt" "$out/$name-full.txt"; then
+		bad "$name: fast path and full scan differ" "$(diff "$out/$name-full.txt" "$out/$name-fast.txt" | head -20)"
+	elif [ "$got" != "$want" ]; then
+		bad "$name: expected $want" "$(cat "$out/$name-fast.txt")"
+	else ok; fi
+}
+
 # unless-before runs at its candidates, but not where its window begins or ends inside a
 # word (tests/cli/before.txt: a match inside "unproven", windows that cut "zzzznot"): the
 # fast path must cancel the same matches as the full scan, and leave lines 1 and 11
 if want before; then
-	bargs="--color=never --no-excerpt --no-default-rules --rules tests/cli/before.yml tests/cli/before.txt"
-	$HL $bargs >"$out/before-fast.txt" 2>&1
-	HYPELINT_PREFILTER=0 $HL $bargs >"$out/before-full.txt" 2>&1
-	got=$(grep -o 'before\.txt:[0-9]*:' "$out/before-fast.txt" | tr '\n' ' ')
-	if ! cmp -s "$out/before-fast.txt" "$out/before-full.txt"; then
-		bad "before: fast path and full scan differ" "$(diff "$out/before-full.txt" "$out/before-fast.txt" | head -20)"
-	elif [ "$got" != "before.txt:1: before.txt:11: " ]; then
-		bad "before: expected findings on lines 1 and 11 only" "$(cat "$out/before-fast.txt")"
-	else ok; fi
+	fast_full before 'before\.txt:[0-9]*:' "before.txt:1: before.txt:11: " \
+		--rules tests/cli/before.yml tests/cli/before.txt
 fi
 
 # matches the trigger scan cannot see: PCRE2's assertions and verbs by name ("(*plb:",
@@ -154,15 +163,8 @@ fi
 # tests/cli/shortcut.yml find what a full scan finds, one finding each (the long s in a
 # file of its own: it makes its whole file be checked in full)
 if want shortcut; then
-	vargs="--color=never --no-excerpt --no-default-rules --rules tests/cli/shortcut.yml tests/cli/shortcut.txt tests/cli/shortcut-long-s.txt"
-	$HL $vargs >"$out/shortcut-fast.txt" 2>&1
-	HYPELINT_PREFILTER=0 $HL $vargs >"$out/shortcut-full.txt" 2>&1
-	got=$(grep -o '\[[a-z-]*\]$' "$out/shortcut-fast.txt" | tr '\n' ' ')
-	if ! cmp -s "$out/shortcut-fast.txt" "$out/shortcut-full.txt"; then
-		bad "shortcut: fast path and full scan differ" "$(diff "$out/shortcut-full.txt" "$out/shortcut-fast.txt" | head -20)"
-	elif [ "$got" != "[works-before] [works-after] [claims-counted] [percent-of] [study-word] " ]; then
-		bad "shortcut: expected one finding of each rule" "$(cat "$out/shortcut-fast.txt")"
-	else ok; fi
+	fast_full shortcut '\[[a-z-]*\]$' "[works-before] [works-after] [claims-counted] [percent-of] [study-word] " \
+		--rules tests/cli/shortcut.yml tests/cli/shortcut.txt tests/cli/shortcut-long-s.txt
 fi
 
 # the regexes give the same findings through PCRE2's JIT fast path and its interpreter: as

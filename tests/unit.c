@@ -1154,6 +1154,22 @@ static void test_read_fd(void)
 	fclose(f);
 }
 
+/* Make directory dir (a mkdtemp template) and open it; file gets its "post.txt". Returns
+ * the open directory, or -1 (reported). */
+static int temp_dir(char *dir, char *file, size_t size)
+{
+	int dfd;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0, "a temporary directory");
+		return -1;
+	}
+	snprintf(file, size, "%s/post.txt", dir);
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	CHECK(dfd >= 0, "the directory opens");
+	return dfd;
+}
+
 /* A file read by its name in an open directory is named by the path it was given, in the
  * source and in an error. */
 static void test_read_at(void)
@@ -1162,19 +1178,14 @@ static void test_read_at(void)
 	size_t msglen = 0;
 	hl_source src;
 	FILE *f, *err;
-	int dfd;
+	int dfd = temp_dir(dir, file, sizeof file);
 
-	if (mkdtemp(dir) == NULL) {
-		CHECK(0, "a temporary directory");
+	if (dfd < 0)
 		return;
-	}
-	snprintf(file, sizeof file, "%s/post.txt", dir);
 	if ((f = fopen(file, "w")) == NULL || fputs("A miracle cure.\n", f) < 0 || fclose(f) != 0) {
 		CHECK(0, "a temporary file");
 		return;
 	}
-	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	CHECK(dfd >= 0, "the directory opens");
 	CHECK(hl_source_read_at(&src, dfd, "post.txt", "posts/post.txt", stderr) == 0 && src.len == 16 &&
 		      !memcmp(src.data, "A miracle cure.\n", 16) && !strcmp(src.name, "posts/post.txt"),
 	      "the file is read in the directory and keeps the path it was given");
@@ -1200,18 +1211,13 @@ static void test_read_listed(void)
 	size_t sizes[] = {0, 15, 16382, 16383, 16384, 54098}, i, k, msglen = 0;
 	hl_source src;
 	FILE *f, *err;
-	int dfd;
+	int dfd = temp_dir(dir, file, sizeof file);
 
-	if (mkdtemp(dir) == NULL) {
-		CHECK(0, "a temporary directory");
+	if (dfd < 0)
 		return;
-	}
 	data = hl_malloc(54098);
 	for (k = 0; k < 54098; k++)
 		data[k] = (char)(k % 61 == 60 ? '\n' : 'a' + k % 26);
-	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	CHECK(dfd >= 0, "the directory opens");
-	snprintf(file, sizeof file, "%s/post.txt", dir);
 	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 		if ((f = fopen(file, "w")) == NULL || fwrite(data, 1, sizes[i], f) != sizes[i] || fclose(f) != 0) {
 			CHECK(0, "a temporary file");
@@ -1456,7 +1462,8 @@ static void test_shortcuts_random(void)
 	static const enum hl_format fmts[] = {HL_FMT_TEXT, HL_FMT_TEXT, HL_FMT_MARKDOWN, HL_FMT_HTML};
 	static const size_t chunks[] = {0, 0, 64, 300, 2000};
 	FILE *sink = fopen("/dev/null", "w");
-	size_t seed, compared = 0, cases = 4000;
+	size_t seed, compared = 0, differ = 0, cases = 4000;
+	hl_buf first = HL_BUF_INIT;
 
 	for (seed = 1; seed <= cases && sink != NULL; seed++) {
 		rnd r = {seed * UINT64_C(0x9E3779B97F4A7C15) + 1};
@@ -1486,10 +1493,13 @@ static void test_shortcuts_random(void)
 				a.chunk_bytes = b.chunk_bytes = chunk;
 			rw_lint(&a, &doc, &fast);
 			rw_lint(&b, &doc, &full);
+			/* (whether a runaway pattern reaches the limit can differ from run to run: the
+			 * JIT compiler and the interpreter count it differently) */
 			if (strstr(fast.s, "match-limit") == NULL && strstr(full.s, "match-limit") == NULL) {
 				compared++;
-				CHECK(!strcmp(fast.s, full.s), "shortcuts against a full scan, seed %zu:\n%s\n---\n%s\n--- fast:\n%s--- full:\n%s",
-				      seed, y.s, t.s, fast.s, full.s);
+				if (strcmp(fast.s, full.s) != 0 && differ++ == 0)
+					hl_buf_addf(&first, "seed %zu:\n%s\n---\n%s\n--- fast:\n%s--- full:\n%s", seed, y.s, t.s,
+						    fast.s, full.s);
 			}
 			hl_checker_release(&a);
 			hl_checker_release(&b);
@@ -1502,7 +1512,10 @@ static void test_shortcuts_random(void)
 		hl_buf_release(&fast);
 		hl_buf_release(&full);
 	}
+	CHECK(differ == 0, "shortcuts against a full scan: %zu of %zu cases differ; the first, %s", differ, compared,
+	      first.s ? first.s : "");
 	CHECK(compared > cases * 8 / 10, "shortcuts against a full scan: only %zu of %zu cases compared", compared, cases);
+	hl_buf_release(&first);
 	if (sink != NULL)
 		fclose(sink);
 }
