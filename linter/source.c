@@ -53,6 +53,7 @@ static ssize_t read_more(int fd, hl_buf *b)
 	while (n < 0 && errno == EINTR);
 	if (n > 0)
 		b->len += (size_t)n;
+	b->s[b->len] = '\0';
 	return n;
 }
 
@@ -88,7 +89,6 @@ static int read_file(hl_source *src, int dirfd, const char *name, const char *pa
 		 * fills it is asked its size, as any other, before it is read on */
 		ssize_t n;
 		hl_buf_grow(&b, LISTED_FIRST - 1);
-		b.s[0] = '\0';
 		if ((n = read_more(fd, &b)) < 0 || (b.len < LISTED_FIRST - 1 && (n = read_more(fd, &b)) < 0))
 			rc = -1;
 		done = rc == 0 && n == 0;

@@ -1427,8 +1427,13 @@ static void rw_text(rnd *r, hl_buf *t, enum hl_format fmt)
 			t->s[at] = (char)toupper((unsigned char)t->s[at]);
 		hl_buf_adds(t, fmt == HL_FMT_HTML && !strcmp(sep, "\n\n") ? "</p><p>" : sep);
 	}
-	for (len = t->len, i = 1; i < rep; i++)
-		hl_buf_add(t, t->s, len);
+	len = t->len;
+	hl_buf_grow(t, len * rep); /* room first: the copies are read from t itself */
+	for (i = 1; i < rep; i++) {
+		memcpy(t->s + t->len, t->s, len);
+		t->len += len;
+	}
+	t->s[t->len] = '\0';
 	if (fmt == HL_FMT_HTML)
 		hl_buf_adds(t, "</p>");
 }
