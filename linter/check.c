@@ -1180,13 +1180,11 @@ static size_t chunk_end(const hl_checker *ck, const hl_doc *doc, size_t b0)
 	return b1;
 }
 
-/* Is code point c a decimal digit to PCRE2 (\d under PCRE2_UCP)? PCRE2 is asked, by a
- * regex of its own, once for each code point of the Basic Multilingual Plane (the answers
- * kept in W), and each time for one past it. */
-static int wide_digit(hl_checker *ck, doc_work *W, unsigned long c)
+/* Is code point c, past ASCII and written as the n bytes at u, a decimal digit to PCRE2
+ * (\d under PCRE2_UCP)? PCRE2 is asked, by a regex of its own, once for each code point of
+ * the Basic Multilingual Plane (the answers kept in W), and each time for one past it. */
+static int wide_digit(hl_checker *ck, doc_work *W, unsigned long c, const unsigned char *u, size_t n)
 {
-	unsigned char u[4];
-	size_t n;
 	int is;
 
 	if (c < 0x10000 && W->nd_known != NULL && (W->nd_known[c >> 6] >> (c & 63) & 1))
@@ -1200,16 +1198,6 @@ static int wide_digit(hl_checker *ck, doc_work *W, unsigned long c)
 		W->nd_known = hl_calloc(0x10000 / 64, sizeof *W->nd_known);
 		W->nd_is = hl_calloc(0x10000 / 64, sizeof *W->nd_is);
 	}
-	if (c < 0x80)
-		n = (u[0] = (unsigned char)c, 1);
-	else if (c < 0x800)
-		n = (u[0] = (unsigned char)(0xC0 | c >> 6), u[1] = (unsigned char)(0x80 | (c & 0x3F)), 2);
-	else if (c < 0x10000)
-		n = (u[0] = (unsigned char)(0xE0 | c >> 12), u[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F)),
-		     u[2] = (unsigned char)(0x80 | (c & 0x3F)), 3);
-	else
-		n = (u[0] = (unsigned char)(0xF0 | c >> 18), u[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F)),
-		     u[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F)), u[3] = (unsigned char)(0x80 | (c & 0x3F)), 4);
 	is = pcre2_match(W->nd_re, u, n, 0, 0, ck->md, NULL) > 0;
 	if (c < 0x10000) {
 		W->nd_known[c >> 6] |= 1ULL << (c & 63);
@@ -1237,7 +1225,7 @@ static int scan_unsafe(hl_checker *ck, doc_work *W, const hl_buf *text)
 		if (i >= n)
 			return 0;
 		c = hl_utf8_cp(t + i, &l);
-		if (c == 0x212A || c == 0x17F || wide_digit(ck, W, c))
+		if (c == 0x212A || c == 0x17F || wide_digit(ck, W, c, t + i, l))
 			return 1;
 		i += l ? l : 1;
 	}
