@@ -1280,19 +1280,28 @@ static int rnd_chance(rnd *r, unsigned percent)
 static const char *const rw_words[] = {
 	"ketamine", "works", "safe", "risk", "study", "the", "a", "one", "cure", "miracle", "new", "trial",
 	"psilocybin", "heals", "10", "2020", "doi", "journal", "of", "not", "no", "side", "effects", "100",
-	"percent", "x", "ab", "caf\xc3\xa9", "\xe2\x84\xaa" "etamine", "\xd9\xa3\xd9\xa0", "ri\xc5\xbfk", "works\xe2\x80\x99",
+	"percent", "x", "ab", "caf\xc3\xa9", "works\xe2\x80\x99",
+	/* the last three make their document be checked in full (see scan_unsafe in check.c) */
+	"\xe2\x84\xaa" "etamine", "\xd9\xa3\xd9\xa0", "ri\xc5\xbfk",
 };
 #define RW_NWORDS (sizeof rw_words / sizeof rw_words[0])
+#define RW_NSAFE (RW_NWORDS - 3)
 
-static void rw_word(rnd *r, hl_buf *b)
+/* A word, or a prefix of one; of the words of rw_words[0, n). */
+static void rw_word_of(rnd *r, hl_buf *b, size_t n_words)
 {
-	const char *w = rw_words[rnd_below(r, RW_NWORDS)];
+	const char *w = rw_words[rnd_below(r, n_words)];
 	size_t len = strlen(w), n = len;
 
 	if (rnd_chance(r, 25)) /* a prefix of it, not ending inside a character */
 		for (n = 1 + rnd_below(r, len); n < len && ((unsigned char)w[n] & 0xC0) == 0x80; n--)
 			;
 	hl_buf_add(b, w, n);
+}
+
+static void rw_word(rnd *r, hl_buf *b)
+{
+	rw_word_of(r, b, RW_NWORDS);
 }
 
 static void rw_seq(rnd *r, hl_buf *b, int depth);
@@ -1388,9 +1397,19 @@ static void rw_pack(rnd *r, hl_buf *y)
 			    i, kind == 2 ? "require" : kind == 3 ? "swap" : "pattern",
 			    kind == 2 ? "document" : scopes[rnd_below(r, 3)]);
 		if (kind == 2) {
-			rw_list(r, y, "when", 1 + rnd_below(r, 2));
+			if (rnd_chance(r, 50)) { /* a claim: a word, then another in its clause */
+				hl_buf_adds(y, "    when: ['\\b");
+				rw_word(r, y);
+				hl_buf_addf(y, "\\b[^.!?\\n]{0,%zu}\\b", rnd_below(r, 40));
+				rw_word(r, y);
+				hl_buf_adds(y, rnd_chance(r, 50) ? "\\b']\n" : "']\n");
+			} else
+				rw_list(r, y, "when", 1 + rnd_below(r, 2));
 			hl_buf_addf(y, "    min: %zu\n", 1 + rnd_below(r, 3));
-			rw_list(r, y, "require", 1);
+			if (rnd_chance(r, 50)) /* nothing satisfies it: the claims are counted */
+				hl_buf_adds(y, "    require: ['\\bzzz\\b']\n");
+			else
+				rw_list(r, y, "require", 1);
 			continue;
 		}
 		if (kind == 3) {
@@ -1416,13 +1435,20 @@ static void rw_text(rnd *r, hl_buf *t, enum hl_format fmt)
 		"\xc2\xa0", " \xe2\x80\xa6 ", "\xe3\x80\x82", ":", " \xe2\x80\x93 ",
 	};
 	size_t i, n = 5 + rnd_below(r, 80), rep = rnd_chance(r, 30) ? 2 + rnd_below(r, 15) : 1, len;
+	/* most texts without the words that make a document be checked in full (the shortcuts
+	 * must be taken to be tested); the others with many of them */
+	int wide = rnd_chance(r, 25);
+	const char *odd = rw_words[RW_NSAFE + rnd_below(r, RW_NWORDS - RW_NSAFE)]; /* one kind a text */
 
 	if (fmt == HL_FMT_HTML)
 		hl_buf_adds(t, "<p>");
 	for (i = 0; i < n; i++) {
 		const char *sep = seps[rnd_below(r, sizeof seps / sizeof seps[0])];
 		size_t at = t->len;
-		rw_word(r, t);
+		if (wide && rnd_chance(r, 25))
+			hl_buf_adds(t, odd);
+		else
+			rw_word_of(r, t, RW_NSAFE);
 		if (rnd_chance(r, 10) && t->s[at] >= 'a' && t->s[at] <= 'z')
 			t->s[at] = (char)toupper((unsigned char)t->s[at]);
 		hl_buf_adds(t, fmt == HL_FMT_HTML && !strcmp(sep, "\n\n") ? "</p><p>" : sep);
@@ -1467,7 +1493,7 @@ static void test_shortcuts_random(void)
 	static const enum hl_format fmts[] = {HL_FMT_TEXT, HL_FMT_TEXT, HL_FMT_MARKDOWN, HL_FMT_HTML};
 	static const size_t chunks[] = {0, 0, 64, 300, 2000};
 	FILE *sink = fopen("/dev/null", "w");
-	size_t seed, compared = 0, differ = 0, cases = 4000;
+	size_t seed, compared = 0, differ = 0, cases = 6000;
 	hl_buf first = HL_BUF_INIT;
 
 	for (seed = 1; seed <= cases && sink != NULL; seed++) {
