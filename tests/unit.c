@@ -102,7 +102,7 @@ static void test_first_link(void)
 	enum { LINKS = 600 };
 	static hl_link links[LINKS];
 	hl_doc d;
-	size_t n, at = 0, p, k, bad = 0, run;
+	size_t n, at = 0, p, k, bad = 0, rising;
 	unsigned seed = 5;
 
 	memset(&d, 0, sizeof d);
@@ -115,7 +115,7 @@ static void test_first_link(void)
 	for (n = 0; n <= LINKS; n += LINKS) { /* none, then all */
 		d.links = n ? links : NULL;
 		d.nlinks = n;
-		run = 0;
+		rising = 0;
 		for (p = 0; p <= at + 3; p++) {
 			size_t want = 0, got;
 			while (want < n && links[want].end < p)
@@ -129,7 +129,7 @@ static void test_first_link(void)
 					bad += got != want || h != want;
 				}
 			}
-			bad += hl_doc_first_link_near(&d, p, &run) != want; /* the offsets rise */
+			bad += hl_doc_first_link_near(&d, p, &rising) != want; /* the offsets rise */
 		}
 	}
 	CHECK(bad == 0, "%zu wrong first links", bad);
