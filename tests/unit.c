@@ -1370,7 +1370,9 @@ static void rw_regex(rnd *r, hl_buf *y)
 	hl_buf_release(&re);
 }
 
-static void rw_list(rnd *r, hl_buf *y, const char *key, size_t n)
+/* A list of n random regexes under key; with sets, an item may be the set @s1, or hold
+ * {{s1}}. */
+static void rw_list(rnd *r, hl_buf *y, const char *key, size_t n, int sets)
 {
 	size_t i;
 
@@ -1378,7 +1380,12 @@ static void rw_list(rnd *r, hl_buf *y, const char *key, size_t n)
 	for (i = 0; i < n; i++) {
 		if (i)
 			hl_buf_adds(y, ", ");
-		rw_regex(r, y);
+		if (sets && rnd_chance(r, 15))
+			hl_buf_adds(y, "'@s1'");
+		else if (sets && rnd_chance(r, 15))
+			hl_buf_adds(y, "'\\b{{s1}}\\s+'");
+		else
+			rw_regex(r, y);
 	}
 	hl_buf_adds(y, "]\n");
 }
@@ -1388,14 +1395,24 @@ static void rw_pack(rnd *r, hl_buf *y)
 	static const char *const scopes[] = {"sentence", "paragraph", "document"};
 	static const char *const swaps[] = {"works", "safe and effective", "no side effects", "the cure", "x", "ab"};
 	size_t i, k, n = 1 + rnd_below(r, 4);
+	int sets = rnd_chance(r, 30);
 
-	hl_buf_adds(y, "pack: random\nrules:\n");
+	hl_buf_adds(y, "pack: random\n");
+	if (sets) { /* a named set of patterns, for @s1 and {{s1}} */
+		hl_buf_adds(y, "sets:\n  s1: [");
+		rw_regex(r, y);
+		hl_buf_adds(y, ", ");
+		rw_regex(r, y);
+		hl_buf_adds(y, "]\n");
+	}
+	hl_buf_adds(y, "rules:\n");
 	for (i = 0; i < n; i++) {
-		size_t kind = rnd_below(r, 4); /* pattern twice, require, swap */
+		size_t kind = rnd_below(r, 4), scope = kind == 2 ? 2 : rnd_below(r, 3); /* pattern twice, require, swap */
 		hl_buf_addf(y, "  - id: r%zu\n    kind: %s\n    severity: warning\n    scope: %s\n"
 			       "    message: 'm {match}'\n    why: w\n",
-			    i, kind == 2 ? "require" : kind == 3 ? "swap" : "pattern",
-			    kind == 2 ? "document" : scopes[rnd_below(r, 3)]);
+			    i, kind == 2 ? "require" : kind == 3 ? "swap" : "pattern", scopes[scope]);
+		if (kind != 2 && rnd_chance(r, 15))
+			hl_buf_adds(y, "    case-sensitive: true\n");
 		if (kind == 2) {
 			if (rnd_chance(r, 50)) { /* a claim: a word, then another in its clause */
 				hl_buf_adds(y, "    when: ['\\b");
@@ -1404,12 +1421,12 @@ static void rw_pack(rnd *r, hl_buf *y)
 				rw_word(r, y);
 				hl_buf_adds(y, rnd_chance(r, 50) ? "\\b']\n" : "']\n");
 			} else
-				rw_list(r, y, "when", 1 + rnd_below(r, 2));
+				rw_list(r, y, "when", 1 + rnd_below(r, 2), sets);
 			hl_buf_addf(y, "    min: %zu\n", 1 + rnd_below(r, 3));
 			if (rnd_chance(r, 50)) /* nothing satisfies it: the claims are counted */
 				hl_buf_adds(y, "    require: ['\\bzzz\\b']\n");
 			else
-				rw_list(r, y, "require", 1);
+				rw_list(r, y, "require", 1, sets);
 			continue;
 		}
 		if (kind == 3) {
@@ -1418,13 +1435,16 @@ static void rw_pack(rnd *r, hl_buf *y)
 				hl_buf_addf(y, "      %s%s%s: s%zu\n", swaps[rnd_below(r, 6)], k ? " " : "",
 					    k ? rw_words[rnd_below(r, 20)] : "", k);
 		} else
-			rw_list(r, y, "patterns", 1 + rnd_below(r, 3));
-		if (rnd_chance(r, 30))
-			rw_list(r, y, "unless", 1);
+			rw_list(r, y, "patterns", 1 + rnd_below(r, 3), sets);
+		if (rnd_chance(r, 30)) {
+			rw_list(r, y, "unless", 1, sets);
+			if (scope == 0 && rnd_chance(r, 30))
+				hl_buf_adds(y, "    unless-scope: next-sentence\n");
+		}
 		if (kind != 3 && rnd_chance(r, 20))
-			rw_list(r, y, "unless-before", 1);
+			rw_list(r, y, "unless-before", 1, sets);
 		if (kind != 3 && rnd_chance(r, 20))
-			rw_list(r, y, "when", 1);
+			rw_list(r, y, "when", 1, sets);
 	}
 }
 
